@@ -1,0 +1,83 @@
+/**
+ * Byte sources and sinks: the only place (with `atomic-file.ts`) where format code touches
+ * the file system. Readers take a `ByteSource`, so tests can hand them a buffer or count reads.
+ */
+import { open, type FileHandle } from "node:fs/promises";
+import { TernpackError } from "./errors.js";
+
+export interface ByteSource {
+  /** Name used in error messages (usually the path). */
+  readonly name: string;
+  /** Total size in bytes. */
+  readonly size: number;
+  /** Exactly `length` bytes starting at `offset`; fails with TRUNCATED past the end. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+function checkRange(name: string, size: number, offset: number, length: number): void {
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
+    throw new TernpackError("OUT_OF_BOUNDS", { file: name, offset, detail: `invalid range of ${length} bytes` });
+  }
+  if (offset + length > size) {
+    throw new TernpackError("TRUNCATED", {
+      file: name,
+      offset,
+      detail: `need ${length} bytes at ${offset}, file has ${size}`,
+    });
+  }
+}
+
+/** A source over bytes already in memory (tests, small files). */
+export function bufferSource(bytes: Uint8Array, name = "<buffer>"): ByteSource {
+  return {
+    name,
+    size: bytes.length,
+    async read(offset, length) {
+      checkRange(name, bytes.length, offset, length);
+      return bytes.subarray(offset, offset + length);
+    },
+    async close() {},
+  };
+}
+
+/** A source over a file, read by positional reads; nothing is read until asked for. */
+export async function openFileSource(path: string): Promise<ByteSource> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, "r");
+  } catch (cause) {
+    throw new TernpackError("IO_ERROR", { file: path, detail: (cause as Error).message, cause });
+  }
+  const { size } = await handle.stat();
+  return {
+    name: path,
+    size,
+    async read(offset, length) {
+      checkRange(path, size, offset, length);
+      const out = new Uint8Array(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(out, done, length - done, offset + done);
+        if (bytesRead === 0) {
+          throw new TernpackError("TRUNCATED", { file: path, offset: offset + done, detail: "file shrank while reading" });
+        }
+        done += bytesRead;
+      }
+      return out;
+    },
+    async close() {
+      await handle.close();
+    },
+  };
+}
+
+/** Runs `fn` with an open file source and always closes it. */
+export async function withFileSource<T>(path: string, fn: (src: ByteSource) => Promise<T>): Promise<T> {
+  const src = await openFileSource(path);
+  try {
+    return await fn(src);
+  } finally {
+    await src.close();
+  }
+}
