@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   LAYOUT_UNSUPPORTED_SHAPE: "the layout cannot hold a tensor of this shape",
   INVALID_CODE: "packed data holds a code the layout never writes",
   INVALID_TERNARY: "codes are not all in {-1, 0, +1}",
+  INVALID_SCALE: "a scale is zero, negative or not finite",
   VERIFY_FAILED: "packed tensor does not match its source",
   // models and conversion
   INVALID_CONFIG: "model configuration is invalid",

@@ -83,16 +83,19 @@ export function roundToF16(x: number): number {
   return f16BitsToF32(f32ToF16Bits(x));
 }
 
-/** Widens little-endian 16-bit halves (f16 or bf16) in `bytes` into `out`. */
+/**
+ * Widens little-endian 16-bit halves (f16 or bf16) in `bytes` into `out`. Works on bit patterns
+ * throughout: copying a float through a JS number may quiet a signalling NaN on x86.
+ */
 export function decodeHalves(bytes: Uint8Array, kind: "f16" | "bf16", out = new Float32Array(bytes.length >>> 1)): Float32Array {
   const n = bytes.length >>> 1;
+  const bits = new Uint32Array(out.buffer, out.byteOffset, n);
   if (kind === "bf16") {
-    const bits = new Uint32Array(out.buffer, out.byteOffset, n);
     for (let i = 0; i < n; i++) bits[i] = (bytes[2 * i]! << 16) | (bytes[2 * i + 1]! << 24);
     return out;
   }
   const table = f16Table();
-  for (let i = 0; i < n; i++) out[i] = table[bytes[2 * i]! | (bytes[2 * i + 1]! << 8)]!;
+  for (let i = 0; i < n; i++) bits[i] = table[bytes[2 * i]! | (bytes[2 * i + 1]! << 8)]!;
   return out;
 }
 
@@ -108,18 +111,20 @@ export function encodeHalves(values: Float32Array, kind: "f16" | "bf16", out = n
   return out;
 }
 
-let f16Lookup: Float32Array | undefined;
+/** Exact float32 bit pattern of f16 bits (NaN payloads kept, signalling NaNs stay signalling). */
+export function f16BitsToF32Bits(h: number): number {
+  return f16Table()[h & 0xffff]!;
+}
 
-/** All 65,536 f16 values widened, built once: decoding is then one lookup per element. */
-function f16Table(): Float32Array {
+let f16Lookup: Uint32Array | undefined;
+
+/** float32 bit patterns of all 65,536 halves, built once: decoding is one lookup per element. */
+function f16Table(): Uint32Array {
   if (!f16Lookup) {
-    const t = new Float32Array(65536);
-    const bits = new Uint32Array(t.buffer);
+    const t = new Uint32Array(65536);
     for (let h = 0; h < 65536; h++) {
       const exp = (h >>> 10) & 0x1f;
-      // NaN payloads must stay bit-exact, which assigning a JS number would not guarantee.
-      if (exp === 0x1f) bits[h] = ((h & 0x8000) << 16) | 0x7f800000 | ((h & 0x3ff) << 13);
-      else t[h] = f16BitsToF32(h);
+      t[h] = exp === 0x1f ? ((h & 0x8000) << 16) | 0x7f800000 | ((h & 0x3ff) << 13) : f32Bits(f16BitsToF32(h));
     }
     f16Lookup = t;
   }

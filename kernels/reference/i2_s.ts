@@ -1,0 +1,45 @@
+/**
+ * I2_S decode side (ternary-layouts.md §1): the row-major matrix flattened into 128-element
+ * blocks of 32 bytes, byte j holding block elements j, j+32, j+64, j+96 at shifts 6, 4, 2, 0;
+ * then a 32-byte tail whose first 4 bytes are the per-tensor f32 scale (at byte n/4).
+ * Payload = n/4 + 32 bytes. The GEMV needs K % 128 == 0 (rows start on block boundaries).
+ */
+import { requireLength, requireShape, readScaleF32, type Dims } from "../checks.js";
+import { defineKernel } from "./define-kernel.js";
+import { decodeRun, dotRun, RUN_BYTES, RUN_ELEMENTS, type SlotShifts } from "./two-bit.js";
+import { NO_CODE_3, requireValidBytes } from "./valid-bytes.js";
+
+const MSB_FIRST: SlotShifts = [6, 4, 2, 0];
+
+interface I2sGeometry extends Dims {
+  /** Packed code bytes = n/4; the scale follows at this offset. */
+  codeBytes: number;
+}
+
+export const i2sKernel = defineKernel<I2sGeometry>({
+  name: "i2_s",
+  scaleGroup: "row",
+  open(bytes, dims) {
+    const n = dims.M * dims.K;
+    requireShape(n % RUN_ELEMENTS === 0, "i2_s", dims, "M·K must be a multiple of 128");
+    const codeBytes = n / 4;
+    requireLength(bytes, codeBytes + 32, "i2_s", dims);
+    requireValidBytes(bytes, 0, codeBytes, NO_CODE_3, "i2_s", "2-bit code 3");
+    return { ...dims, codeBytes };
+  },
+  scales: (bytes, g) => readScaleF32(bytes, g.codeBytes),
+  decode(bytes, g, codes) {
+    for (let blk = 0; blk * RUN_BYTES < g.codeBytes; blk++) decodeRun(bytes, blk * RUN_BYTES, MSB_FIRST, codes, blk * RUN_ELEMENTS);
+  },
+  accumulate(bytes, g, q) {
+    requireShape(g.K % RUN_ELEMENTS === 0, "i2_s", g, "the GEMV needs K % 128 == 0 (rows must start on a block)");
+    const acc = new Int32Array(g.M);
+    const rowBytes = g.K / 4;
+    for (let r = 0; r < g.M; r++) {
+      let sum = 0;
+      for (let k = 0; k < g.K; k += RUN_ELEMENTS) sum += dotRun(bytes, r * rowBytes + (k >> 2), MSB_FIRST, q, k);
+      acc[r] = sum;
+    }
+    return acc;
+  },
+});

@@ -1,0 +1,12 @@
+/** The command table: adding a command is one line here. */
+import type { Command } from "../args.js";
+import { inspectCommand } from "./inspect.js";
+import { layoutsCommand } from "./layouts.js";
+import { packCommand, unpackCommand } from "./pack.js";
+
+export const COMMANDS: Record<string, Command> = {
+  inspect: inspectCommand,
+  layouts: layoutsCommand,
+  pack: packCommand,
+  unpack: unpackCommand,
+};

@@ -1,0 +1,12 @@
+/** ternpack's public API: named re-exports only. */
+export { VERSION } from "./version.js";
+export { TernpackError, ERROR_CODES, isTernpackError, type ErrorCode, type ErrorContext } from "./core/errors.js";
+export { inspect, detectFormat, type InspectReport, type InspectTensor, type FileFormat } from "./api/inspect.js";
+export { describeLayouts, type LayoutRow } from "./api/layouts.js";
+export { packCodes, packFloats, unpackCodes, unpackFloats, packFile, unpackFile, resolveLayout } from "./api/raw-tensor.js";
+export * from "../formats/safetensors/index.js";
+export * from "../formats/gguf/index.js";
+export { getLayout, listLayouts, bitsPerWeight, type Layout, type LayoutParams, type TernaryTensor, type TlParams } from "../formats/layouts/index.js";
+export { resolveTlParams, TL_PRESETS } from "../formats/layouts/tl-presets.js";
+export * from "./quant/index.js";
+export { getKernel, denseGemv, quantizeActivations } from "../kernels/index.js";

@@ -1,0 +1,107 @@
+/**
+ * torch's single-thread CPU float32 sum, reproduced bit for bit (the order described in the golden
+ * README, section "absmean"): the run is cut into 8-lane vectors, vectors are grouped four to a
+ * row, rows go through a four-level cascade of running sums, then the parts are folded in a fixed
+ * order. Every addition is a float32 addition; the accumulators live in a Float32Array, so each
+ * store rounds to float32 (a double sum of two floats rounded once equals the float32 sum).
+ *
+ * Only the single-thread order is modelled: with several threads torch sums tensors of more than
+ * 32,768 elements in per-thread chunks, and its result then depends on the thread count.
+ */
+
+const LANES = 8; // float32 lanes of one vector
+const ROW_ITEMS = 4; // items (scalars or vectors) per cascade row
+const LEVELS = 4;
+
+/** Cascade accumulators: LEVELS levels of one row (up to ROW_ITEMS * LANES floats) each. */
+const levels = new Float32Array(LEVELS * ROW_ITEMS * LANES);
+const laneSums = new Float32Array(LANES);
+
+function ceilLog2(q: number): number {
+  let bits = 0;
+  while (2 ** bits < q) bits++;
+  return bits;
+}
+
+/**
+ * Adds rows `[from, to)` of width `width` starting at `base` into level 0, lane by lane.
+ * `abs` sums magnitudes (torch's `W.abs().sum()` without materialising `|W|`).
+ */
+function addRows(x: Float32Array, base: number, width: number, from: number, to: number, abs: boolean): void {
+  for (let r = from; r < to; r++) {
+    const off = base + r * width;
+    if (abs) for (let j = 0; j < width; j++) levels[j] = levels[j]! + Math.abs(x[off + j]!);
+    else for (let j = 0; j < width; j++) levels[j] = levels[j]! + x[off + j]!;
+  }
+}
+
+/** Moves level `l - 1` into level `l` (each lane added, the lower level cleared). */
+function carry(l: number, width: number): void {
+  const hi = l * width;
+  const lo = hi - width;
+  for (let j = 0; j < width; j++) {
+    levels[hi + j] = levels[hi + j]! + levels[lo + j]!;
+    levels[lo + j] = 0;
+  }
+}
+
+/** torch's `multi_row_sum`: q rows of `width` floats into four levels, folded into level 0. */
+function cascade(x: Float32Array, base: number, q: number, width: number, abs: boolean): void {
+  levels.fill(0, 0, LEVELS * width);
+  const p = Math.max(4, ceilLog2(q) >> 2);
+  const step = 2 ** p;
+  const mask = step - 1;
+  let i = 0;
+  while (i + step <= q) {
+    addRows(x, base, width, i, i + step, abs);
+    i += step;
+    for (let l = 1; l < LEVELS; l++) {
+      carry(l, width);
+      if ((i & (mask << (l * p))) !== 0) break;
+    }
+  }
+  addRows(x, base, width, i, q, abs);
+  for (let l = 1; l < LEVELS; l++) {
+    const hi = l * width;
+    for (let j = 0; j < width; j++) levels[j] = levels[j]! + levels[hi + j]!;
+  }
+}
+
+/**
+ * torch's `row_sum` over `m` items of `lanes` floats each (lanes = 1: scalars, 8: vectors), the
+ * items stored back to back from `base`. Writes one float32 per lane into `laneSums`.
+ */
+function rowSum(x: Float32Array, base: number, m: number, lanes: number, abs: boolean): void {
+  const q = Math.floor(m / ROW_ITEMS);
+  const width = ROW_ITEMS * lanes;
+  cascade(x, base, q, width, abs);
+  addRows(x, base, lanes, ROW_ITEMS * q, m, abs); // leftover items go into the first partial sum
+  for (let lane = 0; lane < lanes; lane++) {
+    let s = Math.fround(levels[lane]! + levels[lanes + lane]!);
+    s = Math.fround(s + levels[2 * lanes + lane]!);
+    laneSums[lane] = s + levels[3 * lanes + lane]!;
+  }
+}
+
+/**
+ * float32 sum of `x[start .. start + length)` in torch's single-thread CPU order
+ * (`abs`: of the magnitudes). Bit-identical to `torch.sum` on a contiguous float32 run.
+ */
+export function torchSumF32(x: Float32Array, start = 0, length = x.length - start, abs = false): number {
+  if (length < LANES) {
+    rowSum(x, start, length, 1, abs);
+    return laneSums[0]!;
+  }
+  const vectors = Math.floor(length / LANES);
+  rowSum(x, start, vectors, LANES, abs);
+  let s = 0;
+  const end = start + length;
+  for (let k = start + vectors * LANES; k < end; k++) s = Math.fround(s + (abs ? Math.abs(x[k]!) : x[k]!));
+  for (let lane = 0; lane < LANES; lane++) s = Math.fround(s + laneSums[lane]!);
+  return s;
+}
+
+/** torch's float32 `mean` of a contiguous run: the torch-order sum divided by float32(length). */
+export function torchMeanF32(x: Float32Array, start = 0, length = x.length - start, abs = false): number {
+  return Math.fround(torchSumF32(x, start, length, abs) / Math.fround(length));
+}
