@@ -20,16 +20,17 @@ export class ByteBuilder {
     return at;
   }
 
-  u8(v: number): void { this.view.setUint8(this.reserve(1), v); }
-  i8(v: number): void { this.view.setInt8(this.reserve(1), v); }
-  u16(v: number): void { this.view.setUint16(this.reserve(2), v, true); }
-  i16(v: number): void { this.view.setInt16(this.reserve(2), v, true); }
-  u32(v: number): void { this.view.setUint32(this.reserve(4), v, true); }
-  i32(v: number): void { this.view.setInt32(this.reserve(4), v, true); }
-  f32(v: number): void { this.view.setFloat32(this.reserve(4), v, true); }
-  f64(v: number): void { this.view.setFloat64(this.reserve(8), v, true); }
-  bigU64(v: bigint): void { this.view.setBigUint64(this.reserve(8), v, true); }
-  bigI64(v: bigint): void { this.view.setBigInt64(this.reserve(8), v, true); }
+  // `reserve` may replace buf/view, so it runs before they are read.
+  u8(v: number): void { const at = this.reserve(1); this.view.setUint8(at, v); }
+  i8(v: number): void { const at = this.reserve(1); this.view.setInt8(at, v); }
+  u16(v: number): void { const at = this.reserve(2); this.view.setUint16(at, v, true); }
+  i16(v: number): void { const at = this.reserve(2); this.view.setInt16(at, v, true); }
+  u32(v: number): void { const at = this.reserve(4); this.view.setUint32(at, v, true); }
+  i32(v: number): void { const at = this.reserve(4); this.view.setInt32(at, v, true); }
+  f32(v: number): void { const at = this.reserve(4); this.view.setFloat32(at, v, true); }
+  f64(v: number): void { const at = this.reserve(8); this.view.setFloat64(at, v, true); }
+  bigU64(v: bigint): void { const at = this.reserve(8); this.view.setBigUint64(at, v, true); }
+  bigI64(v: bigint): void { const at = this.reserve(8); this.view.setBigInt64(at, v, true); }
 
   /** A non-negative safe integer as u64, without BigInt. */
   u64(v: number): void {
@@ -39,11 +40,13 @@ export class ByteBuilder {
   }
 
   bytes(b: Uint8Array): void {
-    this.buf.set(b, this.reserve(b.length));
+    const at = this.reserve(b.length);
+    this.buf.set(b, at);
   }
 
   zeros(n: number): void {
-    this.buf.fill(0, this.reserve(n), this.length);
+    const at = this.reserve(n);
+    this.buf.fill(0, at, at + n);
   }
 
   /** A GGUF string: u64 byte length, then the UTF-8 bytes. */

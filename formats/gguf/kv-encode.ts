@@ -8,6 +8,7 @@ import { fail } from "../../src/core/errors.js";
 import { ByteBuilder } from "./byte-builder.js";
 import { HOST_IS_LITTLE_ENDIAN } from "./host.js";
 import {
+  GGUF_TYPED_ARRAYS,
   GGUF_VALUE_TYPE as T,
   ggufValueTypeName,
   isGgufValueType,
@@ -27,20 +28,6 @@ const INT_RANGES: Partial<Record<number, readonly [number, number]>> = {
 const BIG_RANGES: Partial<Record<number, readonly [bigint, bigint]>> = {
   [T.UINT64]: [0n, (1n << 64n) - 1n],
   [T.INT64]: [-(1n << 63n), (1n << 63n) - 1n],
-};
-
-/** Typed arrays whose bytes can be copied as they are for an element type. */
-const EXACT_ARRAYS: Partial<Record<number, Function>> = {
-  [T.UINT8]: Uint8Array,
-  [T.INT8]: Int8Array,
-  [T.UINT16]: Uint16Array,
-  [T.INT16]: Int16Array,
-  [T.UINT32]: Uint32Array,
-  [T.INT32]: Int32Array,
-  [T.FLOAT32]: Float32Array,
-  [T.UINT64]: BigUint64Array,
-  [T.INT64]: BigInt64Array,
-  [T.FLOAT64]: Float64Array,
 };
 
 /** Lone surrogates cannot be encoded as UTF-8 (TextEncoder would replace them silently). */
@@ -102,7 +89,7 @@ function writeArray(out: ByteBuilder, value: unknown, what: string): void {
   if (values.length === 0) invalid(what, "empty arrays are not written (omit the key)");
   out.u32(elementType);
   out.u64(values.length);
-  const exact = EXACT_ARRAYS[elementType];
+  const exact: Function | undefined = GGUF_TYPED_ARRAYS[elementType as keyof typeof GGUF_TYPED_ARRAYS];
   if (exact !== undefined && values instanceof exact && HOST_IS_LITTLE_ENDIAN) {
     const typed = values as unknown as ArrayBufferView;
     out.bytes(new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength));

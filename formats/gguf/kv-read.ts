@@ -8,6 +8,7 @@ import { HOST_IS_LITTLE_ENDIAN } from "./host.js";
 import { MAX_ARRAY_LENGTH, MAX_STRING_BYTES } from "./limits.js";
 import {
   GGUF_SCALAR_BYTES,
+  GGUF_TYPED_ARRAYS,
   GGUF_VALUE_TYPE as T,
   ggufValueTypeName,
   isGgufValueType,
@@ -15,20 +16,6 @@ import {
   type GgufValueType,
   type GgufValues,
 } from "./value-types.js";
-
-
-const TYPED_ARRAYS = {
-  [T.UINT8]: Uint8Array,
-  [T.INT8]: Int8Array,
-  [T.UINT16]: Uint16Array,
-  [T.INT16]: Int16Array,
-  [T.UINT32]: Uint32Array,
-  [T.INT32]: Int32Array,
-  [T.FLOAT32]: Float32Array,
-  [T.UINT64]: BigUint64Array,
-  [T.INT64]: BigInt64Array,
-  [T.FLOAT64]: Float64Array,
-} as const;
 
 /** The byte length of a string whose 8-byte length prefix is buffered. */
 function stringLength(c: ByteCursor, what: string): number {
@@ -86,7 +73,7 @@ async function readArray(c: ByteCursor, key: string): Promise<GgufArray> {
   const bytes = await c.take(count * minBytes, what);
   if (elementType === T.BOOL) return { elementType, values: Array.from(bytes, (b) => b !== 0) };
   if (!HOST_IS_LITTLE_ENDIAN) fail("UNSUPPORTED_DTYPE", { detail: "numeric GGUF arrays need a little-endian host" });
-  return { elementType, values: new TYPED_ARRAYS[elementType](bytes.buffer) } as GgufArray;
+  return { elementType, values: new GGUF_TYPED_ARRAYS[elementType](bytes.buffer) } as GgufArray;
 }
 
 /** The value of a KV whose type id has been read and validated. */

@@ -32,7 +32,8 @@ const div = (a: number, b: number): number => Math.floor(a / b);
  * L of the TL2 padding formula `(K − 256)·M/3·5/8 + 256·M/2·4/8`, integer ops left to right with
  * floor division (ternary-layouts.md §3.5). K < 256 is refused: Python and C disagree there.
  */
-function tl2PaddedLength(k: number, m: number): number {
+/** bitnet.cpp's padded TL2 length L for row length k and m rows (integer ops left to right). */
+export function tl2PaddedLength(k: number, m: number): number {
   if (k < 256) fail("INVALID_DIMS", { detail: `TL2 needs ne0 >= 256, got ${k}` });
   const triples = div(div(safe((k - 256) * m, "TL2 size"), 3) * 5, 8);
   const pairs = div(div(256 * m, 2) * 4, 8);

@@ -40,6 +40,20 @@ export const GGUF_SCALAR_BYTES: Readonly<Record<GgufValueType, number>> = {
   0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 8: 0, 9: 0, 10: 8, 11: 8, 12: 8,
 };
 
+/** The typed array holding each numeric element type in host byte order (BOOL and STRING have none). */
+export const GGUF_TYPED_ARRAYS = {
+  0: Uint8Array,
+  1: Int8Array,
+  2: Uint16Array,
+  3: Int16Array,
+  4: Uint32Array,
+  5: Int32Array,
+  6: Float32Array,
+  10: BigUint64Array,
+  11: BigInt64Array,
+  12: Float64Array,
+} as const;
+
 /** Array values as read: typed arrays (the file's bytes, exact) for numbers, plain arrays otherwise. */
 export interface GgufArrayValues {
   0: Uint8Array;

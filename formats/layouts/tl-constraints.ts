@@ -3,6 +3,7 @@
  * checks that name every violated constraint. Shared by the layouts, which refuse bad tilings,
  * and by the preset resolver, which searches for good ones.
  */
+import { tl2PaddedLength } from "../gguf/tensor-bytes.js";
 import type { TlParams } from "./types.js";
 
 export type TlLayoutName = "tl1" | "tl2";
@@ -25,16 +26,6 @@ export function tl2Split(K: number, BK: number): { K3: number; K2: number } {
 export function tl2AreaBytes(M: number, K: number, BK: number): { index: number; sign: number; two: number } {
   const { K3, K2 } = tl2Split(K, BK);
   return { index: (M * K3) / 6, sign: (M * K3) / 24, two: (M * K2) / 4 };
-}
-
-/**
- * The converter's padded TL2 length `L = (K − 256)·M/3·5/8 + 256·M/2·4/8`, integer ops left to
- * right (§3.5). Only defined here for K ≥ 256; ggml's tensor size is `pad32(L) + 32`.
- */
-export function tl2FormulaLength(M: number, K: number): number {
-  const threes = Math.floor((Math.floor(((K - 256) * M) / 3) * 5) / 8);
-  const twos = Math.floor((Math.floor((256 * M) / 2) * 4) / 8);
-  return threes + twos;
 }
 
 function positiveIntegers(p: TlParams): string[] {
@@ -84,7 +75,7 @@ export function tl2Violations(M: number, K: number, p: TlParams): string[] {
   if (out.length === 0) {
     const a = tl2AreaBytes(M, K, p.BK);
     const data = a.index + a.sign + a.two;
-    const L = tl2FormulaLength(M, K);
+    const L = tl2PaddedLength(K, M);
     if (data > L) out.push(`packed data (${data} bytes, pair tail K2=${K2}) exceeds the formula length L=${L}`);
   }
   return out;

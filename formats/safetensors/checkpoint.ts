@@ -10,7 +10,7 @@
  * or present in two shards).
  */
 import { realpath, stat } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fail } from "../../src/core/errors.js";
 import { openFileSource, type ByteSource } from "../../src/core/io.js";
 import { readSafetensorsHeader } from "./header.js";
@@ -44,8 +44,13 @@ export interface OpenCheckpointOptions {
   openSource?: (path: string) => Promise<ByteSource>;
 }
 
-interface Shard {
+/** A shard as the index names it, and where it is. */
+interface ShardRef {
+  name: string;
   path: string;
+}
+
+interface Shard extends ShardRef {
   header: ParsedHeader;
   size: number;
 }
@@ -59,43 +64,48 @@ export async function openCheckpoint(path: string, options: OpenCheckpointOption
   const openSource = options.openSource ?? openFileSource;
   const isDir = (await statOrFail(path)).isDirectory();
   if (!isDir) {
-    return path.endsWith(".index.json") ? openIndexed(path, limits, openSource) : openShards([path], undefined, [], limits, openSource);
+    return path.endsWith(".index.json") ? openIndexed(path, limits, openSource) : openSingle(path, limits, openSource);
   }
   const single = join(path, SINGLE_FILE_NAME);
-  if (await exists(single)) return openShards([single], undefined, [], limits, openSource);
+  if (await exists(single)) return openSingle(single, limits, openSource);
   const index = join(path, INDEX_FILE_NAME);
   if (await exists(index)) return openIndexed(index, limits, openSource);
   return fail("UNKNOWN_FORMAT", { file: path, detail: `no ${SINGLE_FILE_NAME} or ${INDEX_FILE_NAME} in this folder` });
 }
 
+function openSingle(path: string, limits: SafetensorsLimits, openSource: (p: string) => Promise<ByteSource>): Promise<Checkpoint> {
+  return openShards([{ name: basename(path), path }], undefined, [], limits, openSource);
+}
+
 async function openIndexed(indexFile: string, limits: SafetensorsLimits, openSource: (p: string) => Promise<ByteSource>): Promise<Checkpoint> {
   const index = await readShardIndex(indexFile, limits);
   const folder = await realpath(dirname(resolve(indexFile)));
-  const names = [...new Set(index.weightMap.values())].sort();
-  const paths: string[] = [];
-  for (const name of names) paths.push(await resolveShardPath(folder, name, indexFile));
+  const refs: ShardRef[] = [];
+  for (const name of [...new Set(index.weightMap.values())].sort()) {
+    refs.push({ name, path: await resolveShardPath(folder, name, indexFile) });
+  }
   const warnings = [...index.warnings];
-  return openShards(paths, indexFile, warnings, limits, openSource, (shards) => {
-    crossCheck(shards, names, index.weightMap, indexFile);
-    const bytes = shards.reduce((sum, s) => sum + s.header.tensors.reduce((n, t) => n + t.byteLength, 0), 0);
-    if (index.totalSize !== undefined && index.totalSize !== bytes) {
-      warnings.push(`${indexFile}: metadata.total_size is ${index.totalSize} but the shards' tensors hold ${bytes} bytes`);
-    }
-  });
+  const checkpoint = await openShards(refs, indexFile, warnings, limits, openSource, (shards) =>
+    crossCheck(shards, index.weightMap, indexFile),
+  );
+  if (index.totalSize !== undefined && index.totalSize !== checkpoint.totalBytes) {
+    warnings.push(`${indexFile}: metadata.total_size is ${index.totalSize} but the shards' tensors hold ${checkpoint.totalBytes} bytes`);
+  }
+  return checkpoint;
 }
 
 /** Every weight_map entry is in its shard; every shard tensor is in weight_map, for that shard, once. */
-function crossCheck(shards: readonly Shard[], names: readonly string[], weightMap: ReadonlyMap<string, string>, indexFile: string): void {
+function crossCheck(shards: readonly Shard[], weightMap: ReadonlyMap<string, string>, indexFile: string): void {
   const foundIn = new Map<string, string>();
-  shards.forEach((shard, i) => {
+  for (const shard of shards) {
     for (const t of shard.header.tensors) {
       const other = foundIn.get(t.name);
       if (other !== undefined) {
-        fail("INVALID_INDEX", { file: indexFile, tensor: t.name, detail: `tensor is in both ${other} and ${names[i]}` });
+        fail("INVALID_INDEX", { file: indexFile, tensor: t.name, detail: `tensor is in both ${other} and ${shard.name}` });
       }
-      foundIn.set(t.name, names[i]!);
+      foundIn.set(t.name, shard.name);
     }
-  });
+  }
   for (const [tensor, shard] of weightMap) {
     if (foundIn.get(tensor) !== shard) {
       fail("SHARD_MISSING", { file: indexFile, tensor, detail: `weight_map places it in ${shard}, which does not contain it` });
@@ -107,7 +117,7 @@ function crossCheck(shards: readonly Shard[], names: readonly string[], weightMa
 }
 
 async function openShards(
-  paths: readonly string[],
+  refs: readonly ShardRef[],
   indexFile: string | undefined,
   warnings: string[],
   limits: SafetensorsLimits,
@@ -115,10 +125,10 @@ async function openShards(
   check?: (shards: readonly Shard[]) => void,
 ): Promise<Checkpoint> {
   const shards: Shard[] = [];
-  for (const path of paths) {
-    const source = await openSource(path);
+  for (const ref of refs) {
+    const source = await openSource(ref.path);
     try {
-      shards.push({ path, header: await readSafetensorsHeader(source, limits), size: source.size });
+      shards.push({ ...ref, header: await readSafetensorsHeader(source, limits), size: source.size });
     } finally {
       await source.close();
     }
@@ -140,7 +150,7 @@ async function openShards(
   const access = createTensorAccess<CheckpointTensorInfo>({
     tensors,
     metadata,
-    file: indexFile ?? paths[0]!,
+    file: indexFile ?? refs[0]!.path,
     sourceOf: (t) => {
       const shard = shardOf.get(t)!;
       let source = opened.get(shard);
@@ -158,7 +168,7 @@ async function openShards(
     },
   });
   const totalBytes = tensors.reduce((sum, t) => sum + t.byteLength, 0);
-  return { ...access, indexFile, files: paths, totalBytes, warnings };
+  return { ...access, indexFile, files: refs.map((r) => r.path), totalBytes, warnings };
 }
 
 /** Opens a validated shard again for reading; it must not have changed size since. */

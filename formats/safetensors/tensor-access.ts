@@ -19,7 +19,10 @@ export interface TensorAccess<T extends TensorInfo = TensorInfo> {
   readonly aliases: ReadonlyMap<string, string>;
   /** The tensor named exactly `name`, or undefined. */
   get(name: string): T | undefined;
-  /** The tensor's raw little-endian bytes: one read of exactly its byte range. */
+  /**
+   * The tensor's raw little-endian bytes: one read of exactly its byte range, returned as the source
+   * gives it (a fresh buffer from a file; a view into the buffer of a `bufferSource`).
+   */
   readBytes(name: string): Promise<Uint8Array>;
   /** F32, F16, BF16, F64 → float32 values; other dtypes fail with UNSUPPORTED_DTYPE. */
   readFloat32(name: string): Promise<Float32Array>;

@@ -50,7 +50,7 @@ it(`${VARIANTS} mutated variants give only TernpackErrors or consistent parses`,
     }
   }
   // Both outcomes occur, and the failures are spread over many distinct causes.
-  expect(parsed).toBeGreaterThan(100);
-  expect(codes.size).toBeGreaterThanOrEqual(8);
+  expect(parsed).toBeGreaterThan(50);
+  expect(codes.size).toBeGreaterThanOrEqual(10);
   expect(parsed + [...codes.values()].reduce((a, b) => a + b, 0)).toBe(VARIANTS);
 });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bufferSource } from "../../src/core/io.js";
-import { createGgufWriter, readGguf, readTensorData, writeGgufFile } from "../../formats/gguf/index.js";
+import { createGgufWriter, GGUF_VALUE_TYPE as T, readGguf, readTensorData, writeGgufFile } from "../../formats/gguf/index.js";
 import { readFixture } from "../helpers/fixtures.js";
 import { memorySink } from "./raw-gguf.js";
 
@@ -58,4 +58,19 @@ it("the alignment option inserts general.alignment where gguf-py's add_custom_al
   for (const t of g.tensors) await w.writeTensorData(t.name, await readTensorData(source, t));
   await w.close();
   expect(Buffer.from(sink.bytes()).equals(Buffer.from(golden))).toBe(true);
+});
+
+it("keeps float array bit patterns exact, NaN payloads included", async () => {
+  const f32Bits = Uint32Array.of(0x7f800001, 0xffc00123, 0x00000001, 0x80000000, 0x7f7fffff);
+  const f64Bits = BigUint64Array.of(0x7ff0000000000001n, 0xfff8000000000abcn, 0x8000000000000000n);
+  const sink = memorySink();
+  const w = createGgufWriter(sink);
+  w.addKv("f32", T.ARRAY, { elementType: T.FLOAT32, values: new Float32Array(f32Bits.buffer) });
+  w.addKv("f64", T.ARRAY, { elementType: T.FLOAT64, values: new Float64Array(f64Bits.buffer) });
+  await w.writeHeader();
+  await w.close();
+  const g = await readGguf(bufferSource(sink.bytes()));
+  const values = (k: string) => (g.kv.get(k)?.value as { values: Float32Array | Float64Array }).values;
+  expect(new Uint32Array(values("f32").buffer)).toStrictEqual(f32Bits);
+  expect(new BigUint64Array(values("f64").buffer)).toStrictEqual(f64Bits);
 });

@@ -39,7 +39,10 @@ describe("state machine", () => {
     states.push(w.state);
     w.addTensorInfo("a", GGML_TYPE.F32, [8]);
     states.push(w.state);
+    const plan = w.plan();
+    expect(w.state).toBe("TENSOR_INFO");
     const layout = await w.writeHeader();
+    expect(layout).toStrictEqual(plan);
     states.push(w.state);
     expect(sink.position).toBe(layout.dataOffset);
     await w.writeTensorData("a", new Uint8Array(32).fill(1));

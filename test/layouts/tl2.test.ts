@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getLayout } from "../../formats/layouts/registry.js";
-import { tl2AreaBytes, tl2FormulaLength, tl2Split } from "../../formats/layouts/tl-constraints.js";
+import { tl2AreaBytes, tl2Split } from "../../formats/layouts/tl-constraints.js";
+import { tl2PaddedLength } from "../../formats/gguf/tensor-bytes.js";
 import { tl2 } from "../../formats/layouts/tl2.js";
 import type { TernaryTensor, TlParams } from "../../formats/layouts/types.js";
 import { sha256 } from "../helpers/fixtures.js";
@@ -28,7 +29,7 @@ describe("tl2 golden vectors (microsoft/BitNet transform_to_tl2)", () => {
       const [M, K] = c.shape as [number, number];
       expect(tl2Split(K, tl.BK)).toEqual({ K3: c.params.K3, K2: c.params.K2 });
       expect(tl2AreaBytes(M, K, tl.BK)).toEqual({ index: c.params.index_bytes, sign: c.params.sign_bytes, two: c.params.two_bytes });
-      expect(tl2FormulaLength(M, K)).toBe(c.params.padded_len);
+      expect(tl2PaddedLength(K, M)).toBe(c.params.padded_len);
     });
 
     it(`${c.name}: unpack recovers codes and scale`, () => {
