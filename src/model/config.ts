@@ -5,7 +5,7 @@
  * class of that architecture, and are listed in `spec.defaulted`.
  */
 import { fail, isTernpackError } from "../core/errors.js";
-import { describeWeightScaleConvention, weightScaleConvention } from "../quant/weight-scale.js";
+import { describeWeightScaleConvention, weightScaleConvention, type WeightScaleConvention } from "../quant/weight-scale.js";
 import { badField, parseOrFail } from "./config-fields.js";
 import { architectureSchema, configSchema, type RawConfig } from "./config-schema.js";
 import { resolveRope } from "./config-rope.js";
@@ -151,13 +151,16 @@ function readQuantization(c: RawConfig, file: string): BitnetQuantization | unde
   if (qc.use_rms_norm === true) {
     badField(file, "quantization_config.use_rms_norm", "true (an RMSNorm inside every BitLinear) has no counterpart in the llama/bitnet GGUF graphs");
   }
-  let weightScale;
+  const listed = qc.modules_to_not_convert ?? [];
+  return { weightScale: conventionOf(c, file), modulesToNotConvert: listed.includes("lm_head") ? listed : [...listed, "lm_head"] };
+}
+
+/** linear_class / quantization_mode, read by the quantizer's own rule; its errors gain the file name. */
+function conventionOf(c: RawConfig, file: string): WeightScaleConvention {
   try {
-    weightScale = weightScaleConvention(c as Record<string, unknown>);
+    return weightScaleConvention(c as Record<string, unknown>);
   } catch (e) {
     if (isTernpackError(e, "INVALID_CONFIG")) fail("INVALID_CONFIG", { detail: `${file}: ${e.detail}`, cause: e });
     throw e;
   }
-  const listed = qc.modules_to_not_convert ?? [];
-  return { weightScale, modulesToNotConvert: listed.includes("lm_head") ? listed : [...listed, "lm_head"] };
 }

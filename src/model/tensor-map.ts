@@ -94,18 +94,18 @@ export function planTensors(spec: ModelSpec, tensors: readonly SourceTensor[], o
   const entries: TensorPlanEntry[] = [];
   const skipped = [...embeddings.dropped];
   const warnings = [...embeddings.warnings];
-  const unmapped: string[] = [];
+  const mapped = converterOrder(tensors).map((t) => ({ t, m: lookupTensorName(spec, t.name) }));
+  const unmapped = mapped.filter(({ m }) => m === undefined).map(({ t }) => t.name);
+  if (unmapped.length > 0) fail("UNSUPPORTED_ARCH", { tensor: unmapped[0], detail: unmappedDetail(spec, unmapped) });
   const scales: string[] = [];
-  for (const t of converterOrder(tensors)) {
-    const m = lookupTensorName(spec, t.name);
-    if (m === undefined) unmapped.push(t.name);
-    else if (m.kind === "skipped") skipped.push({ name: t.name, reason: m.reason });
+  for (const { t, m } of mapped) {
+    if (m === undefined) continue;
+    if (m.kind === "skipped") skipped.push({ name: t.name, reason: m.reason });
     else if (m.kind === "weight_scale") scales.push(t.name);
     else if (t.name === embeddings.tokenEmbd) entries.push(planEntry(spec, t, { ...m, gguf: TOKEN_EMBD, role: "embedding" }, byName, warnings));
     else if (t.name === embeddings.output) entries.push(planEntry(spec, t, { ...m, gguf: OUTPUT, role: "output" }, byName, warnings));
     else if (t.name !== EMBEDDING && t.name !== LM_HEAD) entries.push(planEntry(spec, t, m, byName, warnings));
   }
-  if (unmapped.length > 0) fail("UNSUPPORTED_ARCH", { tensor: unmapped[0], detail: unmappedDetail(spec, unmapped) });
   const missing = requiredTensorNames(spec).filter((n) => !byName.has(n));
   if (missing.length > 0) {
     const shown = missing.slice(0, 8).map((n) => `'${n}'`).join(", ");

@@ -6,7 +6,7 @@
 import { fail } from "../core/errors.js";
 import { requireTlParams } from "../../formats/layouts/tl-presets.js";
 import { getKernel, type Kernel, type KernelName, type TlParams } from "../../kernels/index.js";
-import { reservedBytes } from "../../kernels/reserved.js";
+import { reservedBytes, type ReservedBytes } from "../../kernels/reserved.js";
 import { Locator } from "./locate.js";
 import { storedScales } from "./stored-scales.js";
 import type { VerifyInput } from "./types.js";
@@ -26,6 +26,8 @@ export interface Subject {
   /** Expected stored scales, one per scale group of the kernel. */
   stored: Float32Array;
   groupSize: number;
+  /** Payload length and reserved ranges (kernels/reserved.ts). */
+  payload: ReservedBytes;
   locate: Locator;
 }
 
@@ -43,6 +45,7 @@ export function openSubject(input: VerifyInput): Subject {
     fail("SHAPE_MISMATCH", { tensor, detail: `expected.codes has ${expected.codes.length} codes, [${M}, ${K}] needs ${M * K}` });
   }
   const tl = layout === "tl1" || layout === "tl2" ? requireTlParams(layout, M, K, input.params) : undefined;
+  const payload = reservedBytes(layout, shape, tl);
   return {
     tensor,
     layout,
@@ -55,6 +58,7 @@ export function openSubject(input: VerifyInput): Subject {
     codes: expected.codes,
     stored: storedScales(layout, M, K, expected.codes, expected.scales, tensor),
     groupSize,
-    locate: new Locator(layout, M, K, reservedBytes(layout, shape, tl)),
+    payload,
+    locate: new Locator(layout, M, K, payload),
   };
 }

@@ -65,7 +65,7 @@ export interface VerifyResult {
   ok: boolean;
   checks: Record<CheckName, CheckOutcome>;
   failure?: VerifyFailure;
-  /** Activation vectors the GEMV check ran (seeds × (tokens + 1)). */
+  /** Probe vectors of the GEMV check (seeds × (tokens + 1); it stops at the first mismatch), 0 when skipped. */
   gemvVectors: number;
   elapsedMs: number;
 }

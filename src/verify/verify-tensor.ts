@@ -3,7 +3,7 @@
  * through the independent reference kernel (never the layout's unpack): (a) codes, (b) stored
  * scales, (c) GEMV on seeded probes vs the dense reference, (d) reserved bytes zero. Together they
  * make every bit of a ternpack payload matter, so any single-bit corruption is reported.
- * Payload problems (INVALID_CODE, wrong length) become failures; caller mistakes throw.
+ * Payload problems (wrong length, INVALID_CODE from the kernel) become failures; caller mistakes throw.
  */
 import { fail, isTernpackError, TernpackError } from "../core/errors.js";
 import type { DecodedCodes } from "../../kernels/index.js";
@@ -15,15 +15,29 @@ import { CHECK_ORDER, type CheckName, type CheckOutcome, type VerifyFailure, typ
 const DEFAULT_SEEDS: readonly number[] = [1];
 const DEFAULT_TOKENS = 3;
 
-/** Runs one check; a kernel's verdict on the payload bytes (not a caller error) becomes its failure. */
+/** Runs one check; the kernel's INVALID_CODE verdict on the payload bytes becomes its failure. */
 function guarded(check: CheckName, s: Subject, run: () => VerifyFailure | null): VerifyFailure | null {
   try {
     return run();
   } catch (e) {
-    if (isTernpackError(e, "INVALID_CODE")) return { check, ...(e.offset === undefined ? {} : s.locate.byte(e.offset)), message: e.message };
-    if (isTernpackError(e, "SHAPE_MISMATCH")) return { check, message: e.message }; // payload length (inputs were checked up front)
-    throw e;
+    if (!isTernpackError(e, "INVALID_CODE")) throw e;
+    return { check, ...(e.offset === undefined ? {} : s.locate.byte(e.offset)), message: e.message };
   }
+}
+
+/** All four checks, or only the length failure when the payload cannot even be decoded. */
+function runChecks(s: Subject, seeds: readonly number[], tokens: number): Partial<Record<CheckName, VerifyFailure | null>> {
+  if (s.bytes.length !== s.payload.length) {
+    const message = `payload is ${s.bytes.length} bytes, ${s.layout} [${s.M}, ${s.K}] needs ${s.payload.length}`;
+    return { codes: { check: "codes", message } };
+  }
+  const found: Partial<Record<CheckName, VerifyFailure | null>> = {};
+  let decoded: DecodedCodes | undefined;
+  found.codes = guarded("codes", s, () => checkCodes(s, (decoded = s.kernel.codes(s.bytes, s.shape, s.tl))));
+  if (decoded) found.scales = guarded("scales", s, () => checkScales(s, decoded!));
+  found.gemv = guarded("gemv", s, () => checkGemv(s, seeds, tokens));
+  found.reserved = guarded("reserved", s, () => checkReserved(s));
+  return found;
 }
 
 function probeCounts(options: VerifyOptions, tensor: string): { seeds: readonly number[]; tokens: number } {
@@ -39,19 +53,12 @@ export function verifyTensor(input: VerifyInput, options: VerifyOptions = {}): V
   const start = performance.now();
   const s = openSubject(input);
   const { seeds, tokens } = probeCounts(options, s.tensor);
-  const found: Partial<Record<CheckName, VerifyFailure | null>> = {};
-  let decoded: DecodedCodes | undefined;
-
-  found.codes = guarded("codes", s, () => checkCodes(s, (decoded = s.kernel.codes(s.bytes, s.shape, s.tl))));
-  if (decoded) found.scales = guarded("scales", s, () => checkScales(s, decoded!));
-  found.gemv = guarded("gemv", s, () => checkGemv(s, seeds, tokens));
-  found.reserved = guarded("reserved", s, () => checkReserved(s));
-
+  const found = runChecks(s, seeds, tokens);
   const checks = {} as Record<CheckName, CheckOutcome>;
   let failure: VerifyFailure | undefined;
   for (const name of CHECK_ORDER) {
     const f = found[name];
-    if (f === undefined) checks[name] = { ok: false, skipped: true, detail: "not checked: the kernel could not decode the payload" };
+    if (f === undefined) checks[name] = { ok: false, skipped: true, detail: "not checked: the payload could not be decoded" };
     else checks[name] = f ? { ok: false, detail: f.message } : { ok: true };
     failure ??= f ?? undefined;
   }
@@ -61,7 +68,7 @@ export function verifyTensor(input: VerifyInput, options: VerifyOptions = {}): V
     ok: failure === undefined,
     checks,
     ...(failure ? { failure } : {}),
-    gemvVectors: seeds.length * (tokens + 1),
+    gemvVectors: found.gemv === undefined ? 0 : seeds.length * (tokens + 1),
     elapsedMs: performance.now() - start,
   };
 }

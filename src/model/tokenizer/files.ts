@@ -23,19 +23,19 @@ export type TokenizerFileName = (typeof TOKENIZER_FILE_NAMES)[number];
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-export function hasFile(files: TokenizerFiles, name: TokenizerFileName): boolean {
+function hasFile(files: TokenizerFiles, name: TokenizerFileName): boolean {
   return files[name] !== undefined;
 }
 
 /** A binary file's bytes, or undefined when absent (text would have lost bytes, so it is refused). */
-export function fileBytes(files: TokenizerFiles, name: TokenizerFileName): Uint8Array | undefined {
+function fileBytes(files: TokenizerFiles, name: TokenizerFileName): Uint8Array | undefined {
   const content = files[name];
   if (typeof content === "string") fail("INVALID_CONFIG", { file: name, detail: "binary file given as text; pass its bytes" });
   return content;
 }
 
 /** The file as text (UTF-8, a leading BOM dropped), or undefined when absent. */
-export function fileText(files: TokenizerFiles, name: TokenizerFileName): string | undefined {
+function fileText(files: TokenizerFiles, name: TokenizerFileName): string | undefined {
   const content = files[name];
   if (content === undefined) return undefined;
   let text: string;
@@ -51,7 +51,7 @@ export function fileText(files: TokenizerFiles, name: TokenizerFileName): string
 }
 
 /** A JSON object from the file, or undefined when absent; anything else is INVALID_CONFIG. */
-export function fileJson(files: TokenizerFiles, name: TokenizerFileName): Record<string, unknown> | undefined {
+function fileJson(files: TokenizerFiles, name: TokenizerFileName): Record<string, unknown> | undefined {
   const text = fileText(files, name);
   if (text === undefined) return undefined;
   let value: unknown;

@@ -67,6 +67,12 @@ function readBpeModel(model: Record<string, unknown>): HfBpeModel {
     }
     byId[id] = text;
   }
+  for (const key of ["continuing_subword_prefix", "end_of_word_suffix"]) {
+    const affix = model[key];
+    if (typeof affix === "string" && affix !== "") {
+      fail("INVALID_CONFIG", { file: FILE, detail: `model.${key} ${JSON.stringify(affix)} is not supported: llama.cpp's BPE has no word affixes` });
+    }
+  }
   return {
     byId,
     merges: parseMerges(model["merges"]),

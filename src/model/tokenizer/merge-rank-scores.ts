@@ -25,12 +25,6 @@ import { fail } from "../../core/errors.js";
 import { TOKEN_TYPE } from "../../../formats/gguf/keys.js";
 import type { MergePairs } from "./merges.js";
 
-export interface MergeRankScores {
-  scores: Float32Array;
-  /** Number of ids in M (tokens some merge produces). */
-  mergedCount: number;
-}
-
 /**
  * `idOf` maps the BPE model's token texts to ids (the merges must name tokens of that vocabulary,
  * as the tokenizers library requires when it loads the file).
@@ -40,7 +34,7 @@ export function mergeRankScores(
   idOf: ReadonlyMap<string, number>,
   vocabSize: number,
   file: string,
-): MergeRankScores {
+): Float32Array {
   const n = merges.left.length;
   const rankOf = new Int32Array(vocabSize).fill(-1);
   let mergedCount = 0;
@@ -62,7 +56,7 @@ export function mergeRankScores(
     const r = rankOf[id] as number;
     if (r >= 0) scores[id] = 0 - (base + r); // never −0
   }
-  return { scores, mergedCount };
+  return scores;
 }
 
 /**

@@ -38,9 +38,6 @@ export interface VocabTableInput {
 export interface VocabTable {
   tokens: string[];
   types: Int32Array;
-  /** Ids that are added tokens (their scores follow the converter's added-token rule). */
-  addedIds: ReadonlySet<number>;
-  holes: number;
 }
 
 const BYTE_PIECE = /^<0x[0-9A-Fa-f]{2}>$/;
@@ -60,7 +57,6 @@ export function buildVocabTable(input: VocabTableInput): VocabTable {
   const { base, added, vocabSize } = input;
   const tokens = new Array<string>(vocabSize);
   const types = new Int32Array(vocabSize);
-  let holes = 0;
   for (let id = 0; id < vocabSize; id++) {
     const extra = added.get(id);
     const own = base[id];
@@ -71,7 +67,6 @@ export function buildVocabTable(input: VocabTableInput): VocabTable {
     if (text === undefined) {
       tokens[id] = `[PAD${id}]`;
       types[id] = TOKEN_TYPE.UNUSED;
-      holes++;
     } else if (input.byteTokens && BYTE_PIECE.test(text)) {
       tokens[id] = text;
       types[id] = TOKEN_TYPE.BYTE;
@@ -82,7 +77,7 @@ export function buildVocabTable(input: VocabTableInput): VocabTable {
     }
   }
   checkUnique(tokens, input.file);
-  return { tokens, types, addedIds: new Set(added.keys()), holes };
+  return { tokens, types };
 }
 
 /**

@@ -1,0 +1,99 @@
+/**
+ * Per ternary layout on a 4096 × 4096 matrix: pack and unpack (the layout), the reference kernel's
+ * GEMV throughput, and what verification costs relative to packing, with its parts (kernel decode,
+ * kernel GEMV per probe vector, the batched dense reference for all probes) so that a slow verify
+ * can be explained.
+ *
+ *   npx tsup bench/layouts.ts --no-config --format esm --target node20 --out-dir .tmp/bench --silent \
+ *     && node .tmp/bench/layouts.js
+ */
+import { getLayout, type LayoutParams, type TernaryTensor } from "../formats/layouts/index.js";
+import { resolveTlParams } from "../formats/layouts/tl-presets.js";
+import { blockScalesFromTensorScale } from "../formats/layouts/tq-layout.js";
+import { getKernel, quantizeActivations } from "../kernels/index.js";
+import { absmeanTernarize } from "../src/quant/index.js";
+import { denseAccumulators } from "../src/verify/dense-batch.js";
+import { probeActivations, verifyTensor } from "../src/verify/index.js";
+
+const M = 4096;
+const K = 4096;
+const N = M * K;
+const LAYOUTS = ["i2_s", "tl1", "tl2", "tq1_0", "tq2_0"] as const;
+
+/** Mean seconds per call: two warm-up calls, then at least 3 calls and 1 s. */
+function time(fn: () => unknown): number {
+  fn();
+  fn();
+  let runs = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (runs < 3 || elapsed < 1000) {
+    fn();
+    runs++;
+    elapsed = performance.now() - start;
+  }
+  return elapsed / runs / 1000;
+}
+
+/** Gaussian-like weights (LCG, sum of four uniforms). */
+function weights(): Float32Array {
+  const out = new Float32Array(N);
+  let s = 0x9e3779b9;
+  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  for (let i = 0; i < N; i++) out[i] = (u() + u() + u() + u() - 2) * 0.02;
+  return out;
+}
+
+const ms = (s: number) => (s * 1e3).toFixed(1);
+const mws = (s: number) => (N / s / 1e6).toFixed(0);
+
+const HEAD = ["layout", "pack ms", "unpack ms", "gemv Mw/s", "verify ms", "verify/pack", "codes ms", "gemv ms/vec", "dense ms (all)"];
+/** The columns from this index on break verify down into its parts. */
+const PARTS_FROM = 6;
+const WIDTHS = HEAD.map((h) => Math.max(h.length, 8));
+
+function line(cells: string[]): string {
+  const padded = cells.map((c, i) => (i === 0 ? c.padEnd(WIDTHS[i]!) : c.padStart(WIDTHS[i]!)));
+  return `${padded.slice(0, PARTS_FROM).join("  ")}  |  ${padded.slice(PARTS_FROM).join("  ")}`;
+}
+
+const values = weights();
+const quantize = time(() => absmeanTernarize(values, [M, K], { granularity: "tensor" }));
+const q = absmeanTernarize(values, [M, K], { granularity: "tensor" });
+const sigma = q.scales[0]!;
+
+console.log(`ternary layouts, ${M} × ${K} (node ${process.version})`);
+console.log(`absmean quantize (per tensor): ${ms(quantize)} ms = ${mws(quantize)} Mw/s\n`);
+
+console.log(line(HEAD));
+let vectors = 0;
+const tilings: string[] = [];
+
+for (const name of LAYOUTS) {
+  const layout = getLayout(name);
+  const kernel = getKernel(name);
+  const tl = name === "tl1" || name === "tl2" ? resolveTlParams(name, M, K).params : undefined;
+  const params: LayoutParams | undefined = tl ? { tl } : undefined;
+  const scales = name === "tq1_0" || name === "tq2_0" ? blockScalesFromTensorScale(q.codes, [M, K], sigma) : q.scales;
+  const tensor: TernaryTensor = { shape: [M, K], codes: q.codes, scales };
+  const bytes = layout.pack!(tensor, params);
+
+  const pack = time(() => layout.pack!(tensor, params));
+  const unpack = time(() => layout.unpack!(bytes, [M, K], params));
+  const input = { name, layout: name, shape: [M, K] as const, bytes, ...(params ? { params } : {}), expected: { codes: q.codes, scales: q.scales } };
+  if (tl) tilings.push(`${name} BM=${tl.BM} BK=${tl.BK} bm=${tl.bm}`);
+  const verify = time(() => {
+    const r = verifyTensor(input);
+    if (!r.ok) throw new Error(`${name}: verification failed: ${r.failure?.message}`);
+    vectors = r.gemvVectors;
+  });
+
+  // The parts of a verification, timed alone on its default probes (3 tokens + 1 with outliers).
+  const act = quantizeActivations(probeActivations(1, 3, K), 4, K, tl ? "tl" : "bitnet");
+  const codes = time(() => kernel.codes(bytes, [M, K], tl));
+  const gemv = time(() => kernel.gemv(bytes, [M, K], tl, act.q.subarray(0, K), act.sx[0]!));
+  const dense = time(() => denseAccumulators(q.codes, M, K, act.q, 4, kernel.groupSize([M, K])));
+
+  console.log(line([name, ms(pack), ms(unpack), mws(gemv), ms(verify), `${(verify / pack).toFixed(1)}×`, ms(codes), ms(gemv), ms(dense)]));
+}
+console.log(`\nverify ≈ codes + ${vectors} × gemv + dense (${vectors} probe tokens in one pass); resolveTlParams: ${tilings.join(", ")}`);
