@@ -2,7 +2,6 @@
 export { assertVerified, verifyTensor } from "./verify-tensor.js";
 export { verifyPacked } from "./verify-quantized.js";
 export { probeActivations } from "./probe-activations.js";
-export { storedScales } from "./stored-scales.js";
 export {
   CHECK_ORDER,
   type CheckName,

@@ -1,0 +1,140 @@
+/**
+ * The conversion options (what `convert()` and the CLI accept) and their resolution: defaults
+ * filled in, combinations checked once, up front, before any file is opened (USAGE errors).
+ */
+import { availableParallelism } from "node:os";
+import type { ByteSink } from "../core/atomic-file.js";
+import { fail } from "../core/errors.js";
+import type { ByteSource } from "../core/io.js";
+import { LLAMA_FTYPE } from "../../formats/gguf/ftype.js";
+import type { TlParams } from "../../formats/layouts/types.js";
+import type { Provenance } from "../model/provenance.js";
+import type { Runtime } from "../model/spec.js";
+import type { VerifyOptions } from "../verify/types.js";
+import type { ProgressEvent } from "./types.js";
+
+export type Target = Runtime;
+export type TernaryLayoutName = "tq1_0" | "tq2_0" | "i2_s" | "tl1" | "tl2";
+export type KeepType = "f32" | "f16" | "bf16" | "q8_0";
+export type FallbackType = "f16" | "q8_0" | "error";
+export type Method = "absmean" | "none";
+
+export interface ConvertOptions {
+  /** A model folder (config.json + model.safetensors or a sharded index), or a safetensors/index file. */
+  input: string;
+  /** The GGUF to write; with `splitMaxBytes`, shards are `<output minus .gguf>-00001-of-0000N.gguf`. Not needed for dryRun. */
+  output?: string;
+  /** Runtime the file is for (default "llama.cpp"). */
+  target?: Target;
+  /** Ternary layout: llama.cpp tq2_0 (default) | tq1_0; bitnet.cpp i2_s (default) | tl1 | tl2. */
+  layout?: TernaryLayoutName;
+  /** "absmean" (default) ternarizes the block projections; "none" writes every 2-D tensor in keepType. */
+  method?: Method;
+  /** Type of the 2-D tensors that are not ternarized (embeddings, output, dense modules); default "f16". */
+  keepType?: KeepType;
+  /** Type of ternary tensors whose shape the layout cannot hold; default "f16". */
+  fallback?: FallbackType;
+  /** TL1/TL2 tiling for every TL tensor; default: bitnet.cpp's preset for the shape, else the documented rule. */
+  tl?: TlParams;
+  /** Verify every ternary tensor against the reference kernel before writing it (default true). */
+  verify?: boolean;
+  verifyOptions?: VerifyOptions;
+  /** Worker threads for map/quantize/pack/verify; 0 runs inline. Default min(2, cores). */
+  workers?: number;
+  /** Split the output into shards of at most this many bytes of (padded) tensor data, as gguf-split counts. */
+  splitMaxBytes?: number;
+  /** Plan only: compute the tensor table, sizes and offsets from the headers, write nothing. */
+  dryRun?: boolean;
+  /** config.json to use (default `<model folder>/config.json`). */
+  config?: string;
+  /** Folder with the tokenizer files (default the model folder); false writes no tokenizer KVs. */
+  tokenizer?: string | false;
+  /** `general.*` provenance; the default name comes from the model folder's name. */
+  metadata?: Provenance;
+  /** Aborting stops the run with INTERRUPTED and leaves no output behind. */
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+  /** How checkpoint files are opened (tests count reads with it). */
+  openSource?: (path: string) => Promise<ByteSource>;
+  /** Wraps each output file's sink (instrumentation, fault injection in tests). */
+  wrapSink?: (sink: ByteSink, path: string) => ByteSink;
+}
+
+export interface ResolvedOptions {
+  target: Target;
+  layout: TernaryLayoutName;
+  method: Method;
+  keepType: KeepType;
+  fallback: FallbackType;
+  tl: TlParams | undefined;
+  verify: boolean;
+  verifyOptions: VerifyOptions;
+  workers: number;
+  splitMaxBytes: number | undefined;
+  /** general.file_type. */
+  fileType: number;
+}
+
+const LAYOUTS_OF: Record<Target, readonly TernaryLayoutName[]> = {
+  "llama.cpp": ["tq2_0", "tq1_0"],
+  "bitnet.cpp": ["i2_s", "tl1", "tl2"],
+};
+
+const KEEP_TYPES: readonly KeepType[] = ["f32", "f16", "bf16", "q8_0"];
+const FALLBACKS: readonly FallbackType[] = ["f16", "q8_0", "error"];
+const METHODS: readonly Method[] = ["absmean", "none"];
+
+/** general.file_type of each output type (gguf.md §6). */
+export const FILE_TYPE_OF: Record<TernaryLayoutName | KeepType, number> = {
+  tq1_0: LLAMA_FTYPE.MOSTLY_TQ1_0,
+  tq2_0: LLAMA_FTYPE.MOSTLY_TQ2_0,
+  tl1: LLAMA_FTYPE.MOSTLY_TL1,
+  tl2: LLAMA_FTYPE.MOSTLY_TL2,
+  i2_s: LLAMA_FTYPE.MOSTLY_I2_S,
+  f32: LLAMA_FTYPE.ALL_F32,
+  f16: LLAMA_FTYPE.MOSTLY_F16,
+  bf16: LLAMA_FTYPE.MOSTLY_BF16,
+  q8_0: LLAMA_FTYPE.MOSTLY_Q8_0,
+};
+
+function oneOf<T extends string>(option: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value)) fail("USAGE", { detail: `${option} must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}` });
+  return value;
+}
+
+function count(option: string, value: number | undefined, min: number): number | undefined {
+  if (value !== undefined && !(Number.isSafeInteger(value) && value >= min)) {
+    fail("USAGE", { detail: `${option} must be an integer >= ${min}; got ${value}` });
+  }
+  return value;
+}
+
+export function defaultWorkers(): number {
+  return Math.min(2, availableParallelism());
+}
+
+export function resolveOptions(o: ConvertOptions): ResolvedOptions {
+  if (typeof o.input !== "string" || o.input === "") fail("USAGE", { detail: "input (a model folder or safetensors file) is required" });
+  if (!o.dryRun && (typeof o.output !== "string" || o.output === "")) fail("USAGE", { detail: "output (the GGUF path) is required unless dryRun is set" });
+  const target = oneOf("target", o.target, ["llama.cpp", "bitnet.cpp"], "llama.cpp");
+  const layouts = LAYOUTS_OF[target];
+  const layout = oneOf(`layout for target ${target}`, o.layout, layouts, layouts[0]!);
+  const method = oneOf("method", o.method, METHODS, "absmean");
+  const keepType = oneOf("keepType", o.keepType, KEEP_TYPES, "f16");
+  const fallback = oneOf("fallback", o.fallback, FALLBACKS, "f16");
+  if (o.tl !== undefined && layout !== "tl1" && layout !== "tl2") fail("USAGE", { detail: `tl parameters apply to layouts tl1/tl2, not ${layout}` });
+  return {
+    target,
+    layout,
+    method,
+    keepType,
+    fallback,
+    tl: o.tl,
+    verify: o.verify ?? true,
+    verifyOptions: o.verifyOptions ?? {},
+    workers: count("workers", o.workers, 0) ?? defaultWorkers(),
+    splitMaxBytes: count("splitMaxBytes", o.splitMaxBytes, 1),
+    fileType: FILE_TYPE_OF[method === "none" ? keepType : layout],
+  };
+}
