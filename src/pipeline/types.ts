@@ -147,6 +147,9 @@ export interface TensorJob {
   bytes?: Uint8Array;
   verification?: VerifyResult;
   stats?: TernaryStats;
+  /** Kept when `ternary` is dropped after packing: how the codes were obtained and their σ. */
+  codeSource?: CodeSource;
+  sigma?: number;
 }
 
 export interface ProgressEvent {

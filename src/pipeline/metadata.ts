@@ -1,0 +1,63 @@
+/**
+ * The KVs of a converted file: the model's metadata (ggufMetadata: general.*, {arch}.*, tokenizer,
+ * general.quantization_version last) plus, for TL1/TL2 files, the tiling each tensor was packed
+ * with. A TL file does not record its tiling and decodes only with the configuration that wrote
+ * it, so ternpack stores it as parallel arrays, one entry per TL tensor in file order, named after
+ * bitnet.cpp's kernel_config.ini fields:
+ *   ternpack.<tl1|tl2>.tensors  ARRAY STRING  tensor names
+ *   ternpack.<tl1|tl2>.bm       ARRAY UINT32  BM (rows per tile)
+ *   ternpack.<tl1|tl2>.bk       ARRAY UINT32  BK (columns per tile)
+ *   ternpack.<tl1|tl2>.bmm      ARRAY UINT32  bm (rows per sub-tile)
+ *   ternpack.<tl1|tl2>.source   ARRAY STRING  "explicit" | "preset:<model>" | "rule"
+ * They come just before general.quantization_version; runtimes ignore unknown keys.
+ */
+import { GENERAL } from "../../formats/gguf/keys.js";
+import type { TlParams } from "../../formats/layouts/types.js";
+import { GGUF_VALUE_TYPE as T } from "../../formats/gguf/value-types.js";
+import { ggufMetadata } from "../model/gguf-metadata.js";
+import type { MetadataKv } from "../model/metadata-kv.js";
+import { idToTitle, type Provenance } from "../model/provenance.js";
+import type { ResolvedOptions } from "./options.js";
+import { folderName, type ModelSource } from "./source.js";
+
+export interface TlRecord {
+  tensor: string;
+  layout: string;
+  params: TlParams;
+  source: string;
+}
+
+export interface MetadataInputs {
+  parameterCount: number;
+  provenance: Provenance | undefined;
+  tl: readonly TlRecord[];
+}
+
+/** The `ternpack.tl*.*` KVs for the TL tensors of a file (none when there are none). */
+export function tlKvs(records: readonly TlRecord[]): MetadataKv[] {
+  if (records.length === 0) return [];
+  const prefix = `ternpack.${records[0]!.layout}`;
+  const u32s = (f: (r: TlRecord) => number): MetadataKv["value"] => ({ elementType: T.UINT32, values: records.map(f) });
+  const strings = (f: (r: TlRecord) => string): MetadataKv["value"] => ({ elementType: T.STRING, values: records.map(f) });
+  return [
+    { key: `${prefix}.tensors`, type: T.ARRAY, value: strings((r) => r.tensor) },
+    { key: `${prefix}.bm`, type: T.ARRAY, value: u32s((r) => r.params.BM) },
+    { key: `${prefix}.bk`, type: T.ARRAY, value: u32s((r) => r.params.BK) },
+    { key: `${prefix}.bmm`, type: T.ARRAY, value: u32s((r) => r.params.bm) },
+    { key: `${prefix}.source`, type: T.ARRAY, value: strings((r) => r.source) },
+  ] as MetadataKv[];
+}
+
+export function conversionMetadata(source: ModelSource, o: ResolvedOptions, inputs: MetadataInputs): MetadataKv[] {
+  const kvs = ggufMetadata(source.spec, {
+    name: idToTitle(folderName(source)),
+    ...inputs.provenance,
+    runtime: o.target,
+    fileType: o.fileType,
+    parameterCount: inputs.parameterCount,
+    tokenizer: source.tokenizer.kv,
+  });
+  const last = kvs.length - 1;
+  if (kvs[last]?.key !== GENERAL.QUANTIZATION_VERSION) return [...kvs, ...tlKvs(inputs.tl)];
+  return [...kvs.slice(0, last), ...tlKvs(inputs.tl), kvs[last]!];
+}

@@ -1,0 +1,93 @@
+/**
+ * Stages: functions from one async iterable of jobs to another, so that the conversion can be
+ * taken apart and put back together (`pipe(read(...), mapStage(), quantizeStage(), ...)`).
+ * Tensors flow one at a time; `orderedStage` keeps a bounded number in flight (for worker threads)
+ * and still yields them in input order.
+ */
+import { TernpackError } from "../core/errors.js";
+import type { TensorAccess } from "../../formats/safetensors/tensor-access.js";
+import { mapJob, packJob, quantizeJob, verifyJob, type VerifyStepOptions } from "./steps.js";
+import type { PlannedTensor, TensorJob } from "./types.js";
+
+export type Stage<I, O> = (input: AsyncIterable<I>) => AsyncIterable<O>;
+
+/** `source` through each stage in turn. */
+export function pipe<A>(source: AsyncIterable<A>): AsyncIterable<A>;
+export function pipe<A, B>(source: AsyncIterable<A>, s1: Stage<A, B>): AsyncIterable<B>;
+export function pipe<A, B, C>(source: AsyncIterable<A>, s1: Stage<A, B>, s2: Stage<B, C>): AsyncIterable<C>;
+export function pipe<A, B, C, D>(source: AsyncIterable<A>, s1: Stage<A, B>, s2: Stage<B, C>, s3: Stage<C, D>): AsyncIterable<D>;
+export function pipe<A, B, C, D, E>(source: AsyncIterable<A>, s1: Stage<A, B>, s2: Stage<B, C>, s3: Stage<C, D>, s4: Stage<D, E>): AsyncIterable<E>;
+export function pipe<A, B, C, D, E, F>(
+  source: AsyncIterable<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+): AsyncIterable<F>;
+export function pipe(source: AsyncIterable<unknown>, ...stages: Stage<unknown, unknown>[]): AsyncIterable<unknown> {
+  return stages.reduce((it, stage) => stage(it), source);
+}
+
+/** A stage applying `fn` to each item, one at a time. */
+export function stage<I, O>(fn: (item: I) => O | Promise<O>): Stage<I, O> {
+  return async function* (input) {
+    for await (const item of input) yield await fn(item);
+  };
+}
+
+/**
+ * A stage running `fn` on up to `concurrency` items at once, yielding results in input order.
+ * Items are pulled from `input` only when there is room, so at most `concurrency` are in flight.
+ */
+export function orderedStage<I, O>(fn: (item: I) => Promise<O>, concurrency: number): Stage<I, O> {
+  const limit = Math.max(1, concurrency);
+  return async function* (input) {
+    const it = input[Symbol.asyncIterator]();
+    const inFlight: Promise<O>[] = [];
+    let exhausted = false;
+    try {
+      for (;;) {
+        while (!exhausted && inFlight.length < limit) {
+          const next = await it.next();
+          if (next.done) exhausted = true;
+          else {
+            const p = fn(next.value);
+            p.catch(() => {}); // rejections surface when the result is awaited in order
+            inFlight.push(p);
+          }
+        }
+        const head = inFlight.shift();
+        if (head === undefined) return;
+        yield await head;
+      }
+    } finally {
+      await it.return?.();
+    }
+  };
+}
+
+/** Throws INTERRUPTED once `signal` is aborted. */
+export function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    const reason = signal.reason instanceof Error ? signal.reason.message : signal.reason === undefined ? "" : String(signal.reason);
+    throw new TernpackError("INTERRUPTED", { detail: reason === "" ? "aborted" : reason });
+  }
+}
+
+/** The read stage: each planned tensor with its checkpoint bytes (and weight_scale bytes when HF packed). */
+export function readTensors(checkpoint: TensorAccess, tensors: Iterable<PlannedTensor>, signal?: AbortSignal): AsyncIterable<TensorJob> {
+  return (async function* () {
+    for (const tensor of tensors) {
+      checkAborted(signal);
+      const data = await checkpoint.readBytes(tensor.source);
+      const weightScale = tensor.packed ? await checkpoint.readBytes(tensor.packed.weightScale) : undefined;
+      yield weightScale ? { tensor, data, weightScale } : { tensor, data };
+    }
+  })();
+}
+
+export const mapStage = (): Stage<TensorJob, TensorJob> => stage(mapJob);
+export const quantizeStage = (): Stage<TensorJob, TensorJob> => stage(quantizeJob);
+export const packStage = (): Stage<TensorJob, TensorJob> => stage(packJob);
+export const verifyStage = (options: VerifyStepOptions = {}): Stage<TensorJob, TensorJob> => stage((job: TensorJob) => verifyJob(job, options));

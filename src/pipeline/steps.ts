@@ -1,0 +1,129 @@
+/**
+ * The per-tensor work between reading and writing, as four pure synchronous steps (so that a
+ * worker thread can run them and every thread count gives the same bytes):
+ *   map       checkpoint bytes → float values or HF-packed codes; NaN/Inf check; q/k permutation
+ *   quantize  float values → ternary codes + per-tensor σ (already-ternary input is detected and
+ *             kept losslessly; otherwise absmean over the whole tensor, BitNet's rule)
+ *   pack      codes or values → the GGUF payload of the planned layout
+ *   verify    the payload through the independent reference kernel (VERIFY_FAILED on mismatch),
+ *             plus code statistics
+ * A ternarized tensor stored in a float/Q8_0 fallback type is written as σ·t, the weights the
+ * ternary model computes with.
+ */
+import { fail } from "../core/errors.js";
+import { float32Decoder } from "../../formats/safetensors/decode.js";
+import type { SafetensorsDtype } from "../../formats/safetensors/dtypes.js";
+import { getLayout } from "../../formats/layouts/index.js";
+import { blockScalesFromTensorScale } from "../../formats/layouts/tq-layout.js";
+import type { TernaryTensor } from "../../formats/layouts/types.js";
+import { permuteQkRows } from "../model/permute.js";
+import { absmeanTernarize } from "../quant/absmean.js";
+import { hfPackedToTernary } from "../quant/hf-packed.js";
+import { ternaryStats } from "../quant/stats.js";
+import { detectTernary } from "../quant/ternary-input.js";
+import { assertVerified } from "../verify/verify-tensor.js";
+import { verifyPacked } from "../verify/verify-quantized.js";
+import type { VerifyOptions } from "../verify/types.js";
+import type { PlannedTensor, TensorJob, TernaryCodes } from "./types.js";
+
+function need<T>(value: T | undefined, step: string, what: string, tensor: string): T {
+  return value ?? fail("USAGE", { tensor, detail: `the ${step} step needs ${what}; run the earlier stages first` });
+}
+
+/** Throws NON_FINITE naming the tensor, the first bad element and its position. */
+function requireFinite(values: Float32Array, t: PlannedTensor): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) {
+      const cols = t.shape.length > 1 ? t.shape[t.shape.length - 1]! : values.length;
+      const where = t.shape.length > 1 ? ` (row ${Math.floor(i / cols)}, column ${i % cols} of [${t.shape.join(", ")}])` : "";
+      fail("NON_FINITE", { tensor: t.source, detail: `element ${i}${where} is ${values[i]}; GGUF tensor ${t.name}` });
+    }
+  }
+}
+
+function permuted<T extends Float32Array | Int8Array>(data: T, t: PlannedTensor): T {
+  return t.permute ? permuteQkRows(data, t.shape[0]!, t.permute.heads, t.name) : data;
+}
+
+export function mapJob(job: TensorJob): TensorJob {
+  const t = job.tensor;
+  const data = need(job.data, "map", "the checkpoint bytes", t.name);
+  if (t.packed) {
+    const scaleBytes = need(job.weightScale, "map", "the weight_scale bytes", t.name);
+    const weightScale = float32Decoder(t.packed.weightScaleDtype as SafetensorsDtype, t.packed.weightScale)(scaleBytes)[0]!;
+    const r = hfPackedToTernary(data, t.sourceShape, t.packed.outFeatures, weightScale, t.packed.convention, t.source);
+    return { tensor: t, ternary: { codes: permuted(r.codes, t), sigma: r.scale, from: "hf-packed" } };
+  }
+  const values = float32Decoder(t.sourceDtype as SafetensorsDtype, t.source)(data);
+  requireFinite(values, t);
+  return { tensor: t, values: permuted(values, t) };
+}
+
+function ternarize(values: Float32Array, t: PlannedTensor): TernaryCodes {
+  const found = detectTernary(values);
+  if (found.ternary && !found.allZero) return { codes: found.codes, sigma: found.scale, from: "detected" };
+  const r = absmeanTernarize(values, t.shape, { granularity: "tensor", tensor: t.source });
+  return { codes: r.codes, sigma: r.scales[0]!, from: "absmean" };
+}
+
+export function quantizeJob(job: TensorJob): TensorJob {
+  const t = job.tensor;
+  if (!t.ternarize || job.ternary) return job;
+  return { ...job, ternary: ternarize(need(job.values, "quantize", "float values", t.name), t) };
+}
+
+/** What a ternary layout stores for codes with one σ: per-256-block scales for TQ, σ itself otherwise. */
+function packInput(t: PlannedTensor, ternary: TernaryCodes): TernaryTensor {
+  const scales = t.layout.startsWith("tq") ? blockScalesFromTensorScale(ternary.codes, t.shape, ternary.sigma) : Float32Array.of(ternary.sigma);
+  return { shape: t.shape, codes: ternary.codes, scales };
+}
+
+function dequantized({ codes, sigma }: TernaryCodes): Float32Array {
+  const out = new Float32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = codes[i]! * sigma;
+  return out;
+}
+
+export function packJob(job: TensorJob): TensorJob {
+  const t = job.tensor;
+  const layout = getLayout(t.layout);
+  let bytes: Uint8Array;
+  if (t.ternaryLayout) {
+    const pack = layout.pack ?? fail("USAGE", { tensor: t.name, detail: `${t.layout} is not a ternary layout` });
+    bytes = pack(packInput(t, need(job.ternary, "pack", "ternary codes", t.name)), t.params);
+  } else {
+    const values = job.ternary ? dequantized(job.ternary) : need(job.values, "pack", "float values", t.name);
+    bytes = layout.encode(values, t.shape, t.params);
+  }
+  if (bytes.length !== t.nbytes) fail("TENSOR_INVALID_INFO", { tensor: t.name, detail: `${t.layout} produced ${bytes.length} bytes, the plan has ${t.nbytes}` });
+  return { ...job, bytes };
+}
+
+export interface VerifyStepOptions {
+  /** Run the reference-kernel verification (default true); statistics are computed either way. */
+  verify?: boolean;
+  verifyOptions?: VerifyOptions;
+}
+
+export function verifyJob(job: TensorJob, options: VerifyStepOptions = {}): TensorJob {
+  const t = job.tensor;
+  if (!job.ternary) return job;
+  const bytes = need(job.bytes, "verify", "the packed bytes", t.name);
+  const { codes, sigma } = job.ternary;
+  const stats = ternaryStats(codes, { scales: sigma, ...(job.values ? { values: job.values } : {}), tensor: t.name });
+  if (!t.ternaryLayout || options.verify === false) return { ...job, stats };
+  const verification = verifyPacked(t.name, t.layout, { shape: t.shape, codes, scales: Float32Array.of(sigma) }, bytes, t.params, options.verifyOptions);
+  assertVerified(verification);
+  return { ...job, stats, verification };
+}
+
+/** What is left of a job once it is ready to write: the payload and the report, not the intermediate arrays. */
+function written(job: TensorJob): TensorJob {
+  const { tensor, bytes, verification, stats, ternary } = job;
+  return { tensor, bytes, verification, stats, ...(ternary ? { codeSource: ternary.from, sigma: ternary.sigma } : {}) };
+}
+
+/** map → quantize → pack → verify for one tensor. */
+export function processJob(job: TensorJob, options: VerifyStepOptions = {}): TensorJob {
+  return written(verifyJob(packJob(quantizeJob(mapJob(job))), options));
+}
