@@ -10,3 +10,6 @@ export { getLayout, listLayouts, bitsPerWeight, type Layout, type LayoutParams, 
 export { resolveTlParams, TL_PRESETS } from "../formats/layouts/tl-presets.js";
 export * from "./quant/index.js";
 export { getKernel, denseGemv, quantizeActivations } from "../kernels/index.js";
+export { verifyGguf, type VerifyGgufReport } from "./api/verify-gguf.js";
+export { resolveModelPath, locateModel, type ModelLocation } from "./hub/hf-cache.js";
+export { verifyTensor, verifyPacked, assertVerified, type VerifyResult } from "./verify/index.js";

@@ -23,7 +23,7 @@ export function checkScaleValues(layout: KernelName, decoded: DecodedCodes, loca
     const why = !Number.isFinite(d) ? "is not finite" : bits[g]! >>> 31 ? "is negative" : used && d === 0 ? "is 0 although its codes are not all zero" : undefined;
     if (why === undefined) continue;
     const which = scales.length === 1 ? `the ${layout} tensor scale` : `the d of block ${g}`;
-    return { ...locate.scale(g), message: `${which} ${why}: ${d}` };
+    return { ...locate.scale(g), message: `${which} ${why}: ${Object.is(d, -0) ? "-0" : d}` };
   }
   return null;
 }

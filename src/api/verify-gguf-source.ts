@@ -35,8 +35,11 @@ export interface SourceModel {
   close(): Promise<void>;
 }
 
+/** What the rule needs of a tensor; a TensorPlanEntry and the pipeline's PlannedTensor both have it. */
+export type TernarySourceFacts = Pick<TensorPlanEntry, "source" | "shape" | "sourceShape" | "permute" | "packed">;
+
 /** Codes and σ from float source values (logical shape, not yet permuted). */
-export function ternaryFromValues(entry: TensorPlanEntry, values: Float32Array): SourceTernary {
+export function ternaryFromValues(entry: TernarySourceFacts, values: Float32Array): SourceTernary {
   const rows = permuted(entry, values);
   const detected = detectTernary(rows);
   if (detected.ternary && !detected.allZero) return { source: entry.source, codes: detected.codes, sigma: detected.scale, from: "detected" };
@@ -45,14 +48,14 @@ export function ternaryFromValues(entry: TensorPlanEntry, values: Float32Array):
 }
 
 /** Codes and σ from an HF packed U8 weight and its weight_scale value. */
-export function ternaryFromPacked(entry: TensorPlanEntry, packed: Uint8Array, weightScale: number): SourceTernary {
+export function ternaryFromPacked(entry: TernarySourceFacts, packed: Uint8Array, weightScale: number): SourceTernary {
   const p = entry.packed ?? fail("USAGE", { tensor: entry.source, detail: "the plan entry is not an HF packed weight" });
   const t = hfPackedToTernary(packed, entry.sourceShape, p.outFeatures, weightScale, p.convention, entry.source);
   return { source: entry.source, codes: permuted(entry, t.codes), sigma: t.scale, from: "hf-packed" };
 }
 
-function permuted<T extends Float32Array | Int8Array>(entry: TensorPlanEntry, rows: T): T {
-  return entry.permute ? permuteQkRows(rows, entry.shape[0]!, entry.permute.heads, entry.gguf) : rows;
+function permuted<T extends Float32Array | Int8Array>(entry: TernarySourceFacts, rows: T): T {
+  return entry.permute ? permuteQkRows(rows, entry.shape[0]!, entry.permute.heads, entry.source) : rows;
 }
 
 async function readSource(checkpoint: Checkpoint, entry: TensorPlanEntry): Promise<SourceTernary> {

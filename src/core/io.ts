@@ -49,7 +49,12 @@ export async function openFileSource(path: string): Promise<ByteSource> {
   } catch (cause) {
     throw new TernpackError("IO_ERROR", { file: path, detail: (cause as Error).message, cause });
   }
-  const { size } = await handle.stat();
+  const info = await handle.stat();
+  if (!info.isFile()) {
+    await handle.close();
+    throw new TernpackError("IO_ERROR", { file: path, detail: info.isDirectory() ? "is a folder, not a file" : "is not a regular file" });
+  }
+  const { size } = info;
   return {
     name: path,
     size,

@@ -161,6 +161,39 @@ describe("shard paths must stay inside the folder (PATH_ESCAPE)", () => {
   });
 });
 
+describe("sharded snapshots in the Hugging Face cache", () => {
+  /** `<cache>/models--o--n/{blobs/<hash>, snapshots/<commit>/<shard> -> ../../blobs/<hash>}`. */
+  async function cachedRepo(): Promise<{ repo: string; snapshot: string }> {
+    const repo = join(root, "hub", "models--o--n");
+    const snapshot = join(repo, "snapshots", "0123456789abcdef0123456789abcdef01234567");
+    await mkdir(join(repo, "blobs"), { recursive: true });
+    await mkdir(snapshot, { recursive: true });
+    for (const [name, tensors] of [[S1, [f32("a", 1), f32("b", 2, 3)]], [S2, [f32("c", 4)]]] as const) {
+      await writeFile(join(repo, "blobs", `blob-${name}`), serializeSafetensors(tensors, { format: "pt" }));
+      await symlink(join("..", "..", "blobs", `blob-${name}`), join(snapshot, name));
+    }
+    await writeFile(join(snapshot, INDEX_FILE_NAME), JSON.stringify({ metadata: { total_size: 16 }, weight_map: { a: S1, b: S1, c: S2 } }));
+    return { repo, snapshot };
+  }
+
+  it("opens shards that are symlinks into the repository's blobs", async () => {
+    const { snapshot } = await cachedRepo();
+    const ckpt = await openCheckpoint(snapshot);
+    expect(ckpt.tensors.map((t) => t.name)).toEqual(["a", "b", "c"]);
+    expect(Array.from(await ckpt.readFloat32("c"))).toEqual([4]);
+    await ckpt.close();
+  });
+
+  it("still refuses a shard that leads outside the blobs folder", async () => {
+    const { snapshot } = await cachedRepo();
+    await writeShard("elsewhere.safetensors", [f32("c", 4)], root);
+    await rm(join(snapshot, S2));
+    await symlink(join(root, "elsewhere.safetensors"), join(snapshot, S2));
+    const err = await expectCode(openCheckpoint(snapshot), "PATH_ESCAPE");
+    expect(err.detail).toContain("blobs");
+  });
+});
+
 describe("index and shards must agree", () => {
   it("a tensor missing from its shard is SHARD_MISSING", async () => {
     await writeValid();

@@ -3,10 +3,12 @@ import type { Command } from "../args.js";
 import { inspectCommand } from "./inspect.js";
 import { layoutsCommand } from "./layouts.js";
 import { packCommand, unpackCommand } from "./pack.js";
+import { verifyCommand } from "./verify.js";
 
 export const COMMANDS: Record<string, Command> = {
   inspect: inspectCommand,
   layouts: layoutsCommand,
   pack: packCommand,
   unpack: unpackCommand,
+  verify: verifyCommand,
 };

@@ -1,0 +1,90 @@
+/**
+ * `verifyGguf`: re-reads a GGUF and checks every ternary tensor (TQ1_0, TQ2_0, I2_S, TL1, TL2)
+ * through the independent reference kernels: the payload decodes (no INVALID_CODE), the kernel's
+ * GEMV from the bytes equals the dense integer reference on seeded int8 probes, scales are in
+ * range, reserved bytes are zero; with `source`, codes and scales must also equal what the
+ * converter's rule gives for the source weights (see verify-gguf-source.ts). Tensors are read one
+ * at a time. Per-tensor problems are reported; unreadable files and bad options throw.
+ */
+import { withFileSource } from "../core/io.js";
+import { readGguf, readTensorData, type FlavorOption } from "../../formats/gguf/index.js";
+import type { GgufFlavor } from "../../formats/gguf/ggml-types.js";
+import type { TlParams } from "../../formats/layouts/types.js";
+import { hasKernel } from "../../kernels/index.js";
+import type { Environment } from "../hub/cache-dir.js";
+import type { VerifyOptions } from "../verify/index.js";
+import { openSourceModel, type SourceModel } from "./verify-gguf-source.js";
+import { verifyGgufTensor, type GgufTensorResult } from "./verify-gguf-tensor.js";
+
+export type { GgufCheckName, GgufTensorFailure, GgufTensorResult } from "./verify-gguf-tensor.js";
+export { ternaryFromPacked, ternaryFromValues, type CodeSource, type SourceTernary, type TernarySourceFacts } from "./verify-gguf-source.js";
+export { tlKvKey, type TensorTiling, type TilingSource, type TlKvField } from "./verify-gguf-tl.js";
+
+export interface VerifyGgufOptions {
+  /** The model the GGUF was converted from: a folder, a safetensors file or a repo id in the local HF cache. */
+  source?: string;
+  /** Revision of `source` when it is a repo id (default "main"). */
+  revision?: string;
+  /** Environment for finding the HF cache (default `process.env`). */
+  env?: Environment;
+  /** TL1/TL2 tiling for every TL tensor (overrides the tiling the file records in its `ternpack.tl*.*` KVs). */
+  tl?: TlParams;
+  /** GEMV probe seeds and tokens per seed (the verifier's defaults: [1], 3). */
+  seeds?: readonly number[];
+  tokens?: number;
+  /** How to read ggml type ids 36–42 (default "auto"). */
+  flavor?: FlavorOption;
+}
+
+export interface VerifyGgufReport {
+  file: string;
+  flavor: GgufFlavor;
+  /** The resolved source path, when a source was given. */
+  source?: string;
+  /** One result per ternary tensor, in file order. */
+  tensors: GgufTensorResult[];
+  /** Tensors of other types, not verified. */
+  skipped: { name: string; type: string }[];
+  /** Every ternary tensor passed (true also when the file has none: see `tensors.length`). */
+  ok: boolean;
+  elapsedMs: number;
+}
+
+function verifyOptions(o: VerifyGgufOptions): VerifyOptions {
+  return { ...(o.seeds ? { seeds: o.seeds } : {}), ...(o.tokens !== undefined ? { tokens: o.tokens } : {}) };
+}
+
+export async function verifyGguf(path: string, options: VerifyGgufOptions = {}): Promise<VerifyGgufReport> {
+  const start = performance.now();
+  const source: SourceModel | undefined =
+    options.source === undefined
+      ? undefined
+      : await openSourceModel(options.source, {
+          ...(options.env !== undefined ? { env: options.env } : {}),
+          ...(options.revision !== undefined ? { revision: options.revision } : {}),
+        });
+  try {
+    return await withFileSource(path, async (file) => {
+      const gguf = await readGguf(file, options.flavor ? { flavor: options.flavor } : {});
+      const ctx = { kv: gguf.kv, source, tl: options.tl, verify: verifyOptions(options) };
+      const tensors: GgufTensorResult[] = [];
+      const skipped: { name: string; type: string }[] = [];
+      for (const info of gguf.tensors) {
+        const layout = info.typeName.toLowerCase();
+        if (!hasKernel(layout)) skipped.push({ name: info.name, type: info.typeName });
+        else tensors.push(await verifyGgufTensor(info, layout, await readTensorData(file, info), ctx));
+      }
+      return {
+        file: path,
+        flavor: gguf.flavor,
+        ...(source ? { source: source.path } : {}),
+        tensors,
+        skipped,
+        ok: tensors.every((t) => t.ok),
+        elapsedMs: performance.now() - start,
+      };
+    });
+  } finally {
+    await source?.close();
+  }
+}
