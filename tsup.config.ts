@@ -1,7 +1,9 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", cli: "src/cli.ts" },
+  // pipeline-worker: the worker-thread script of the conversion pipeline (src/pipeline/worker-pool.ts
+  // looks for it next to the running bundle).
+  entry: { index: "src/index.ts", cli: "src/cli.ts", "pipeline-worker": "src/pipeline/worker-entry.ts" },
   format: ["esm", "cjs"],
   dts: { entry: { index: "src/index.ts" } },
   target: "node20",
@@ -9,5 +11,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   splitting: false,
-  shims: false,
+  shims: true,
 });

@@ -45,6 +45,16 @@ export function requireActivations(q: Int8Array, K: number, sx: number, layout: 
   if (!(sx > 0)) fail("USAGE", { detail: `${layout} gemv: activation scale must be > 0, got ${sx}` });
 }
 
+/** q holds sx.length tokens of K values (row-major); every token's scale must be > 0 (see above). */
+export function requireActivationBatch(q: Int8Array, K: number, sx: Float32Array, layout: string): void {
+  if (q.length !== sx.length * K) {
+    fail("SHAPE_MISMATCH", { detail: `${layout} gemvBatch: ${q.length} activations for ${sx.length} tokens of ${K}` });
+  }
+  for (let t = 0; t < sx.length; t++) {
+    if (!(sx[t]! > 0)) fail("USAGE", { detail: `${layout} gemvBatch: activation scale of token ${t} must be > 0, got ${sx[t]}` });
+  }
+}
+
 /** `offset` is relative to the start of the payload handed to the kernel. */
 export function invalidCode(layout: string, offset: number, what: string): never {
   fail("INVALID_CODE", { offset, detail: `${layout}: ${what} at payload byte ${offset}` });

@@ -9,6 +9,7 @@
  * makes every bit of a payload matter. Call this after the kernel has accepted shape and params.
  */
 import { matrixDims, pad32, requireLength, requireTlParams } from "./checks.js";
+import { tl2PaddedLength } from "./tl2-length.js";
 import type { KernelName, MatrixShape, TlParams } from "./types.js";
 
 export interface ReservedRange {
@@ -47,11 +48,6 @@ function scaleBlockLayout(label: string, dataEnd: number, scaleOffset: number, p
   return { length: scaleOffset + SCALE_BLOCK, scaleOffset, ranges: ranges.filter((r) => r.end > r.start) };
 }
 
-/** The converter's TL2 length L = (K − 256)·M/3·5/8 + 256·M/2·4/8, integer ops left to right (K ≥ 256). */
-function tl2FormulaBytes(M: number, K: number): number {
-  return Math.floor((Math.floor(((K - 256) * M) / 3) * 5) / 8) + Math.floor((Math.floor((256 * M) / 2) * 4) / 8);
-}
-
 /** Where the reserved bytes of a payload of this layout and shape are. */
 export function reservedBytes(name: KernelName, shape: MatrixShape, params?: TlParams): ReservedBytes {
   const { M, K } = matrixDims(shape, name);
@@ -69,7 +65,7 @@ export function reservedBytes(name: KernelName, shape: MatrixShape, params?: TlP
       const { BK } = requireTlParams(params, name);
       const K3 = Math.floor(K / BK) * BK;
       const dataEnd = (M * K3) / 6 + (M * K3) / 24 + (M * (K - K3)) / 4;
-      return scaleBlockLayout("tl2", dataEnd, pad32(tl2FormulaBytes(M, K)), "zero padding to L and to 32");
+      return scaleBlockLayout("tl2", dataEnd, pad32(tl2PaddedLength(M, K)), "zero padding to L and to 32");
     }
     case "tq1_0":
     case "tq2_0":

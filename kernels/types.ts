@@ -25,7 +25,7 @@ export interface DecodedCodes {
 export interface GemvResult {
   /** Exact integer accumulators Σ t·q, one per (row, scale group), row-major. */
   acc: Int32Array;
-  /** Float outputs, one per row (epilogue in kernels/epilogue.ts). */
+  /** Float outputs, one per row (epilogue in kernels/scaling.ts). */
   y: Float32Array;
 }
 
@@ -39,4 +39,10 @@ export interface Kernel {
   dequantize(bytes: Uint8Array, shape: MatrixShape, params?: TlParams): Float32Array;
   /** One token: int8 activations q (length K) with scale sx; decodes the packed bytes inline. */
   gemv(bytes: Uint8Array, shape: MatrixShape, params: TlParams | undefined, q: Int8Array, sx: number): GemvResult;
+  /**
+   * Several tokens: q row-major (tokens × K) with one scale per token in sx (tokens = sx.length).
+   * The payload is validated once and each byte decoded once per four tokens; result t equals
+   * `gemv` on token t.
+   */
+  gemvBatch(bytes: Uint8Array, shape: MatrixShape, params: TlParams | undefined, q: Int8Array, sx: Float32Array): GemvResult[];
 }

@@ -13,3 +13,5 @@ export { getKernel, denseGemv, quantizeActivations } from "../kernels/index.js";
 export { verifyGguf, type VerifyGgufReport } from "./api/verify-gguf.js";
 export { resolveModelPath, locateModel, type ModelLocation } from "./hub/hf-cache.js";
 export { verifyTensor, verifyPacked, assertVerified, type VerifyResult } from "./verify/index.js";
+export { convert, planConversion, type ConvertOptions, type ConvertResult, type TensorReport } from "./api/convert.js";
+export * from "./pipeline/index.js";

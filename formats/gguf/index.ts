@@ -14,6 +14,6 @@ export {
   type GgufLayout,
   type GgufWriterOptions,
   type GgufWriterState,
-  type PlannedTensor,
+  type GgufTensorSlot,
 } from "./writer.js";
 export { writeGgufFile, type GgufFileContent, type GgufTensorInput } from "./write-file.js";

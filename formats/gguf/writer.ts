@@ -37,7 +37,7 @@ export interface GgufWriterOptions {
   flavor?: GgufFlavor;
 }
 
-export interface PlannedTensor {
+export interface GgufTensorSlot {
   name: string;
   type: number;
   dims: readonly number[];
@@ -51,7 +51,7 @@ export interface GgufLayout {
   /** Absolute offset of the data section (= header bytes including padding). */
   dataOffset: number;
   fileSize: number;
-  tensors: readonly PlannedTensor[];
+  tensors: readonly GgufTensorSlot[];
 }
 
 const encoder = new TextEncoder();
@@ -61,7 +61,7 @@ export class GgufWriter {
   private readonly records: { key: string; bytes: Uint8Array }[] = [];
   private readonly keys = new Set<string>();
   private kvAlignment: number | undefined;
-  private readonly planned: PlannedTensor[] = [];
+  private readonly planned: GgufTensorSlot[] = [];
   private readonly names = new Set<string>();
   private dataBytes = 0;
   private written = 0;
@@ -122,7 +122,7 @@ export class GgufWriter {
    * Declares the next tensor (GGUF dims, ne0 first). `nbytes` defaults to the type's size formula;
    * if given it must equal it. Returns the planned entry with its exact offset.
    */
-  addTensorInfo(name: string, type: number, dims: readonly number[], nbytes?: number): PlannedTensor {
+  addTensorInfo(name: string, type: number, dims: readonly number[], nbytes?: number): GgufTensorSlot {
     this.expect("addTensorInfo", "EMPTY", "KV", "TENSOR_INFO");
     checkString(name, "tensor name");
     const nameBytes = encoder.encode(name).length;
@@ -141,7 +141,7 @@ export class GgufWriter {
     if (nbytes !== undefined && nbytes !== size) {
       fail("TENSOR_INVALID_INFO", { tensor: name, detail: `declared ${nbytes} bytes, ${info.name} [${dims.join(", ")}] has ${size}` });
     }
-    const entry: PlannedTensor = { name, type, dims: [...dims], nbytes: size, offset: this.dataBytes };
+    const entry: GgufTensorSlot = { name, type, dims: [...dims], nbytes: size, offset: this.dataBytes };
     this.planned.push(entry);
     this.names.add(name);
     this.dataBytes += alignUp(size, this.alignment);

@@ -1,8 +1,10 @@
 /**
  * Builds a `Kernel` from a layout's decode-side description, so that argument checks, code
- * validation, dequantization and the float epilogue are written once for every layout.
+ * validation, dequantization, the token batching and the float epilogue are written once for
+ * every layout.
  */
-import { matrixDims, requireActivations, type Dims } from "../checks.js";
+import { matrixDims, requireActivationBatch, requireActivations, type Dims } from "../checks.js";
+import { laneScale, packLanes, splitLanes, tokensPerPass } from "../lanes.js";
 import { dequantizeCodes, gemvEpilogue } from "../scaling.js";
 import type { DecodedCodes, GemvResult, Kernel, KernelName, MatrixShape, TlParams } from "../types.js";
 
@@ -14,10 +16,13 @@ export interface LayoutDecoder<G extends Dims> {
   open(bytes: Uint8Array, dims: Dims, params: TlParams | undefined): G;
   /** The stored scales, bit patterns kept. */
   scales(bytes: Uint8Array, g: G): Float32Array;
-  /** Writes the M × K ternary codes, row-major. */
+  /** Writes the M × K ternary codes, row-major (`codes` is freshly allocated, so 4-byte aligned). */
   decode(bytes: Uint8Array, g: G, codes: Int8Array): void;
-  /** Exact Σ t·q per (row, scale group), straight from the packed bytes. */
-  accumulate(bytes: Uint8Array, g: G, q: Int8Array): Int32Array;
+  /**
+   * Exact Σ t·v per (row, scale group), straight from the packed bytes, for the two float64 lanes
+   * of `lanes` (lanes.ts; 2K values): sums[2i + h] for accumulator i, row-major.
+   */
+  accumulate(bytes: Uint8Array, g: G, lanes: Float64Array): Float64Array;
 }
 
 export function defineKernel<G extends Dims>(d: LayoutDecoder<G>): Kernel {
@@ -30,6 +35,25 @@ export function defineKernel<G extends Dims>(d: LayoutDecoder<G>): Kernel {
     return { codes: out, scales: d.scales(bytes, g) };
   }
 
+  /** The accumulators of every token (q row-major tokens × K), the payload read once per pass of up to four tokens. */
+  function accumulators(bytes: Uint8Array, g: G, q: Int8Array, tokens: number): Int32Array[] {
+    const size = groupSize(g.K);
+    const accs = Array.from({ length: tokens }, () => new Int32Array((g.M * g.K) / size));
+    const S = laneScale(size);
+    const lanes = new Float64Array(2 * g.K);
+    for (let first = 0; first < tokens; first += tokensPerPass(S)) {
+      packLanes(q, tokens, g.K, first, S, lanes);
+      splitLanes(d.accumulate(bytes, g, lanes), S, first, accs);
+    }
+    return accs;
+  }
+
+  function results(bytes: Uint8Array, g: G, accs: Int32Array[], sx: ArrayLike<number>): GemvResult[] {
+    const scales = d.scales(bytes, g);
+    const groups = g.K / groupSize(g.K);
+    return accs.map((acc, t) => ({ acc, y: gemvEpilogue(acc, g.M, groups, sx[t]!, scales) }));
+  }
+
   return {
     name: d.name,
     groupSize: (shape) => groupSize(matrixDims(shape, d.name).K),
@@ -38,12 +62,15 @@ export function defineKernel<G extends Dims>(d: LayoutDecoder<G>): Kernel {
       const { codes: c, scales } = codes(bytes, shape, params);
       return dequantizeCodes(c, scales, groupSize(shape[1]!));
     },
-    gemv(bytes, shape, params, q, sx): GemvResult {
+    gemv(bytes, shape, params, q, sx) {
       const g = d.open(bytes, matrixDims(shape, d.name), params);
       requireActivations(q, g.K, sx, d.name);
-      const acc = d.accumulate(bytes, g, q);
-      const y = gemvEpilogue(acc, g.M, g.K / groupSize(g.K), sx, d.scales(bytes, g));
-      return { acc, y };
+      return results(bytes, g, accumulators(bytes, g, q, 1), [sx])[0]!;
+    },
+    gemvBatch(bytes, shape, params, q, sx) {
+      const g = d.open(bytes, matrixDims(shape, d.name), params);
+      requireActivationBatch(q, g.K, sx, d.name);
+      return results(bytes, g, accumulators(bytes, g, q, sx.length), sx);
     },
   };
 }

@@ -5,8 +5,9 @@
  * Payload = n/4 + 32 bytes. The GEMV needs K % 128 == 0 (rows start on block boundaries).
  */
 import { requireLength, requireShape, readScaleF32, type Dims } from "../checks.js";
+import { nibbleDot, nibbleLut } from "../lut.js";
 import { defineKernel } from "./define-kernel.js";
-import { decodeRun, dotRun, RUN_BYTES, RUN_ELEMENTS, type SlotShifts } from "./two-bit.js";
+import { decodeRun, RUN_BYTES, RUN_ELEMENTS, runColumns, TWO_BIT_NIBBLE, type SlotShifts } from "./two-bit.js";
 import { NO_CODE_3, requireValidBytes } from "./valid-bytes.js";
 
 const MSB_FIRST: SlotShifts = [6, 4, 2, 0];
@@ -29,17 +30,15 @@ export const i2sKernel = defineKernel<I2sGeometry>({
   },
   scales: (bytes, g) => readScaleF32(bytes, g.codeBytes),
   decode(bytes, g, codes) {
-    for (let blk = 0; blk * RUN_BYTES < g.codeBytes; blk++) decodeRun(bytes, blk * RUN_BYTES, MSB_FIRST, codes, blk * RUN_ELEMENTS);
+    const words = new Uint32Array(codes.buffer, codes.byteOffset, codes.length / 4);
+    for (let blk = 0; blk * RUN_BYTES < g.codeBytes; blk++) decodeRun(bytes, blk * RUN_BYTES, MSB_FIRST, words, blk * (RUN_ELEMENTS / 4));
   },
-  accumulate(bytes, g, q) {
+  accumulate(bytes, g, lanes) {
     requireShape(g.K % RUN_ELEMENTS === 0, "i2_s", g, "the GEMV needs K % 128 == 0 (rows must start on a block)");
-    const acc = new Int32Array(g.M);
+    const lut = nibbleLut(lanes, runColumns(MSB_FIRST, g.K / RUN_ELEMENTS), TWO_BIT_NIBBLE);
+    const sums = new Float64Array(2 * g.M);
     const rowBytes = g.K / 4;
-    for (let r = 0; r < g.M; r++) {
-      let sum = 0;
-      for (let k = 0; k < g.K; k += RUN_ELEMENTS) sum += dotRun(bytes, r * rowBytes + (k >> 2), MSB_FIRST, q, k);
-      acc[r] = sum;
-    }
-    return acc;
+    for (let r = 0; r < g.M; r++) nibbleDot(bytes, r * rowBytes, rowBytes, lut, 0, sums, r);
+    return sums;
   },
 });

@@ -3,15 +3,18 @@
  * high nibble), tiled by (BM, BK, bm) with by = 256/bm. Walking the bytes in storage order, the
  * nesting (outermost first) is M-tile mb, K-block kb, bm sub-tile mo, by sub-block ko, 16-row group
  * mh, pair-of-pairs kq, row ml — so every 16 consecutive bytes are rows m0 … m0+15 of the same four
- * columns k0 … k0+3, with m0 = mb·BM + mo·bm + mh·16 and k0 = kb·BK + ko·by + kq·4.
+ * columns k0 … k0+3, with m0 = mb·BM + mo·bm + mh·16 and k0 = kb·BK + ko·by + kq·4. The walkers go
+ * through each tile row by row instead (tileOffsets).
  * Payload = M·K/4 packed bytes, zero pad to a multiple of 32, a 32-byte block with the f32 scale first.
  */
 import { pad32, readScaleF32, requireLength, requireShape, requireTlParams, type Dims } from "../checks.js";
+import { NIBBLE_STRIDE, nibbleLut, pairColumns } from "../lut.js";
 import { defineKernel } from "./define-kernel.js";
-import { pairLut, PAIR_MAX, writePair } from "./tl-pairs.js";
+import { codeWords, PAIR_MAX, PAIR_NIBBLE, PAIR_WORD } from "./tl-pairs.js";
 import { nibblesAtMost, requireValidBytes } from "./valid-bytes.js";
 
 const VALID = nibblesAtMost(PAIR_MAX);
+const RUN = 16;
 
 interface Tl1Geometry extends Dims {
   BM: number;
@@ -21,16 +24,24 @@ interface Tl1Geometry extends Dims {
   packed: number;
 }
 
-/** Calls visit(offset, m0, k0) for each run of 16 bytes, in storage order. */
-function walkRuns(g: Tl1Geometry, visit: (off: number, m0: number, k0: number) => void): void {
-  const { M, K, BM, BK, bm, by } = g;
-  let off = 0;
-  for (let mb = 0; mb < M / BM; mb++)
-    for (let kb = 0; kb < K / BK; kb++)
-      for (let mo = 0; mo < BM / bm; mo++)
-        for (let ko = 0; ko < BK / by; ko++)
-          for (let mh = 0; mh < bm / 16; mh++)
-            for (let kq = 0; kq < by / 4; kq++, off += 16) visit(off, mb * BM + mo * bm + mh * 16, kb * BK + ko * by + kq * 4);
+/**
+ * Byte offsets inside one BM × BK tile (a tile's BM·BK/4 bytes are contiguous; tiles go mb-major,
+ * then kb): row r of the tile starts at rows[r], and its byte for columns 4c … 4c+3 is at
+ * rows[r] + cols[c]. Walking a tile row by row keeps each row's sum in registers.
+ */
+interface TileOffsets {
+  rows: Int32Array;
+  cols: Int32Array;
+}
+
+function tileOffsets(g: Tl1Geometry): TileOffsets {
+  const { BM, BK, bm, by } = g;
+  const rows = new Int32Array(BM);
+  const cols = new Int32Array(BK / 4);
+  // storage nesting mo, ko, mh, kq, ml with sizes BM/bm, BK/by, bm/16, by/4, 16 (bm·by = 256)
+  for (let r = 0; r < BM; r++) rows[r] = Math.floor(r / bm) * ((bm * BK) / 4) + Math.floor((r % bm) / RUN) * by * 4 + (r % RUN);
+  for (let c = 0; c < BK / 4; c++) cols[c] = Math.floor((4 * c) / by) * ((bm * by) / 4) + ((4 * c) % by) * 4;
+  return { rows, cols };
 }
 
 export const tl1Kernel = defineKernel<Tl1Geometry>({
@@ -46,30 +57,49 @@ export const tl1Kernel = defineKernel<Tl1Geometry>({
     const packed = (dims.M * dims.K) / 4;
     requireLength(bytes, pad32(packed) + 32, "tl1", dims);
     requireValidBytes(bytes, 0, packed, VALID, "tl1", "pair index above 8");
-    return { ...dims, BM, BK, bm, by, packed };
+    return { M: dims.M, K: dims.K, BM, BK, bm, by, packed };
   },
   scales: (bytes, g) => readScaleF32(bytes, pad32(g.packed)),
   decode(bytes, g, codes) {
-    walkRuns(g, (off, m0, k0) => {
-      for (let ml = 0; ml < 16; ml++) {
-        const b = bytes[off + ml]!;
-        const at = (m0 + ml) * g.K + k0;
-        writePair(b >> 4, codes, at);
-        writePair(b & 15, codes, at + 2);
+    const words = codeWords(codes);
+    const { rows, cols } = tileOffsets(g);
+    const rowWords = g.K / 4;
+    const tileBytes = (g.BM * g.BK) / 4;
+    for (let mb = 0, tile = 0; mb < g.M / g.BM; mb++) {
+      for (let kb = 0; kb < g.K / g.BK; kb++, tile += tileBytes) {
+        for (let r = 0; r < g.BM; r++) {
+          const off = tile + rows[r]!;
+          const w = (mb * g.BM + r) * rowWords + kb * cols.length;
+          for (let c = 0; c < cols.length; c++) words[w + c] = PAIR_WORD[bytes[off + cols[c]!]!]!;
+        }
       }
-    });
+    }
   },
-  accumulate(bytes, g, q) {
-    const lut = pairLut(q, 0, g.K / 2);
-    const acc = new Int32Array(g.M);
-    walkRuns(g, (off, m0, k0) => {
-      const hi = (k0 / 2) * 16;
-      const lo = hi + 16;
-      for (let ml = 0; ml < 16; ml++) {
-        const b = bytes[off + ml]!;
-        acc[m0 + ml] = acc[m0 + ml]! + lut[hi + (b >> 4)]! + lut[lo + (b & 15)]!;
+  accumulate(bytes, g, lanes) {
+    const lut = nibbleLut(lanes, pairColumns(0, g.K / 2), PAIR_NIBBLE);
+    const sums = new Float64Array(2 * g.M);
+    const { rows, cols } = tileOffsets(g);
+    const tileBytes = (g.BM * g.BK) / 4;
+    for (let mb = 0, tile = 0; mb < g.M / g.BM; mb++) {
+      for (let kb = 0; kb < g.K / g.BK; kb++, tile += tileBytes) {
+        const pos = kb * 2 * cols.length; // columns 4c … 4c+3: pairs 2c (high nibble) and 2c + 1 (low)
+        for (let r = 0; r < g.BM; r++) {
+          const off = tile + rows[r]!;
+          let s0 = 0;
+          let s1 = 0;
+          for (let c = 0; c < cols.length; c++) {
+            const b = bytes[off + cols[c]!]!;
+            const x = (pos + 2 * c) * NIBBLE_STRIDE + ((b >> 4) << 1);
+            const y = (pos + 2 * c + 1) * NIBBLE_STRIDE + ((b & 15) << 1);
+            s0 += lut[x]! + lut[y]!;
+            s1 += lut[x + 1]! + lut[y + 1]!;
+          }
+          const at = 2 * (mb * g.BM + r);
+          sums[at] = sums[at]! + s0;
+          sums[at + 1] = sums[at + 1]! + s1;
+        }
       }
-    });
-    return acc;
+    }
+    return sums;
   },
 });

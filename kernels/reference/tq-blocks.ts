@@ -3,28 +3,28 @@
  * row, rows back to back, each block ending in its f16 scale d; value = t · f32(d).
  * The GEMV keeps one accumulator per (row, block) — acc has M · K/256 entries.
  */
-import { decodeHalves } from "../../src/core/half.js";
+import { f16BitsToF32Bits } from "../../src/core/half.js";
 import { requireLength, requireShape, type Dims } from "../checks.js";
 import type { Kernel } from "../types.js";
 import { defineKernel } from "./define-kernel.js";
 
 export const TQ_BLOCK = 256;
 
+export interface TqGeometry extends Dims {
+  blocks: number;
+  blocksPerRow: number;
+}
+
 export interface TqBlockFormat {
   name: "tq1_0" | "tq2_0";
   /** Bytes per block; the f16 d is in the last two. */
   blockBytes: number;
-  /** Raises INVALID_CODE for a code byte of the block at `off` that the quantizer never writes. */
-  validateBlock(bytes: Uint8Array, off: number): void;
-  /** Writes the block's 256 ternary values to codes[outOff …]. */
-  decodeBlock(bytes: Uint8Array, off: number, codes: Int8Array, outOff: number): void;
-  /** Σ t·q over the block, its element 0 paired with q[qOff]. */
-  dotBlock(bytes: Uint8Array, off: number, q: Int8Array, qOff: number): number;
-}
-
-interface TqGeometry extends Dims {
-  blocks: number;
-  blocksPerRow: number;
+  /** Raises INVALID_CODE at the first code byte, in payload order, that the quantizer never writes. */
+  validate(bytes: Uint8Array, blocks: number): void;
+  /** Writes every block's 256 ternary values, block b at codes[256·b …]. */
+  decode(bytes: Uint8Array, blocks: number, codes: Int8Array): void;
+  /** Lane sums per block (define-kernel.ts `accumulate`). */
+  accumulate(bytes: Uint8Array, g: TqGeometry, lanes: Float64Array): Float64Array;
 }
 
 export function defineTqKernel(f: TqBlockFormat): Kernel {
@@ -37,24 +37,19 @@ export function defineTqKernel(f: TqBlockFormat): Kernel {
       const blocksPerRow = dims.K / TQ_BLOCK;
       const blocks = dims.M * blocksPerRow;
       requireLength(bytes, blocks * blockBytes, name, dims);
-      for (let b = 0; b < blocks; b++) f.validateBlock(bytes, b * blockBytes);
+      f.validate(bytes, blocks);
       return { ...dims, blocks, blocksPerRow };
     },
     scales(bytes, g) {
       const d = new Float32Array(g.blocks);
+      const bits = new Uint32Array(d.buffer);
       for (let b = 0; b < g.blocks; b++) {
         const at = (b + 1) * blockBytes - 2;
-        decodeHalves(bytes.subarray(at, at + 2), "f16", d.subarray(b, b + 1));
+        bits[b] = f16BitsToF32Bits(bytes[at]! | (bytes[at + 1]! << 8));
       }
       return d;
     },
-    decode(bytes, g, codes) {
-      for (let b = 0; b < g.blocks; b++) f.decodeBlock(bytes, b * blockBytes, codes, b * TQ_BLOCK);
-    },
-    accumulate(bytes, g, q) {
-      const acc = new Int32Array(g.blocks);
-      for (let b = 0; b < g.blocks; b++) acc[b] = f.dotBlock(bytes, b * blockBytes, q, (b % g.blocksPerRow) * TQ_BLOCK);
-      return acc;
-    },
+    decode: (bytes, g, codes) => f.decode(bytes, g.blocks, codes),
+    accumulate: f.accumulate,
   });
 }

@@ -3,21 +3,34 @@
  * (block halves of 128 elements), element l·32 + m of a half at bits 2l … 2l+1 of byte m
  * (low bits first), code c = t + 1; bytes 64–65 are the f16 d.
  */
-import { defineTqKernel } from "./tq-blocks.js";
-import { decodeRun, dotRun, RUN_BYTES, RUN_ELEMENTS, type SlotShifts } from "./two-bit.js";
+import { nibbleDot, nibbleLut } from "../lut.js";
+import { TQ_BLOCK, defineTqKernel } from "./tq-blocks.js";
+import { decodeRun, RUN_BYTES, RUN_ELEMENTS, runColumns, TWO_BIT_NIBBLE, type SlotShifts } from "./two-bit.js";
 import { NO_CODE_3, requireValidBytes } from "./valid-bytes.js";
 
 const LSB_FIRST: SlotShifts = [0, 2, 4, 6];
 const CODE_BYTES = 64;
+const BLOCK_BYTES = CODE_BYTES + 2;
 
 export const tq20Kernel = defineTqKernel({
   name: "tq2_0",
-  blockBytes: CODE_BYTES + 2,
-  validateBlock: (bytes, off) => requireValidBytes(bytes, off, off + CODE_BYTES, NO_CODE_3, "tq2_0", "2-bit code 3"),
-  decodeBlock(bytes, off, codes, outOff) {
-    decodeRun(bytes, off, LSB_FIRST, codes, outOff);
-    decodeRun(bytes, off + RUN_BYTES, LSB_FIRST, codes, outOff + RUN_ELEMENTS);
+  blockBytes: BLOCK_BYTES,
+  validate: (bytes, blocks) => {
+    for (let b = 0; b < blocks; b++) requireValidBytes(bytes, b * BLOCK_BYTES, b * BLOCK_BYTES + CODE_BYTES, NO_CODE_3, "tq2_0", "2-bit code 3");
   },
-  dotBlock: (bytes, off, q, qOff) =>
-    dotRun(bytes, off, LSB_FIRST, q, qOff) + dotRun(bytes, off + RUN_BYTES, LSB_FIRST, q, qOff + RUN_ELEMENTS),
+  decode(bytes, blocks, codes) {
+    const words = new Uint32Array(codes.buffer, codes.byteOffset, codes.length / 4);
+    for (let b = 0; b < blocks; b++) {
+      const w = b * (TQ_BLOCK / 4);
+      decodeRun(bytes, b * BLOCK_BYTES, LSB_FIRST, words, w);
+      decodeRun(bytes, b * BLOCK_BYTES + RUN_BYTES, LSB_FIRST, words, w + RUN_ELEMENTS / 4);
+    }
+  },
+  accumulate(bytes, g, lanes) {
+    // Blocks follow each other along a row, so a row's runs are the row's 128-element halves in order.
+    const lut = nibbleLut(lanes, runColumns(LSB_FIRST, g.K / RUN_ELEMENTS), TWO_BIT_NIBBLE);
+    const sums = new Float64Array(2 * g.blocks);
+    for (let b = 0; b < g.blocks; b++) nibbleDot(bytes, b * BLOCK_BYTES, CODE_BYTES, lut, (b % g.blocksPerRow) * 2 * CODE_BYTES, sums, b);
+    return sums;
+  },
 });

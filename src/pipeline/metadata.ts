@@ -13,7 +13,7 @@
  */
 import { GENERAL } from "../../formats/gguf/keys.js";
 import type { TlParams } from "../../formats/layouts/types.js";
-import { GGUF_VALUE_TYPE as T } from "../../formats/gguf/value-types.js";
+import { GGUF_VALUE_TYPE as T, type GgufArrayInput } from "../../formats/gguf/value-types.js";
 import { ggufMetadata } from "../model/gguf-metadata.js";
 import type { MetadataKv } from "../model/metadata-kv.js";
 import { idToTitle, type Provenance } from "../model/provenance.js";
@@ -33,19 +33,21 @@ export interface MetadataInputs {
   tl: readonly TlRecord[];
 }
 
+const arrayKv = (key: string, value: GgufArrayInput): MetadataKv => ({ key, type: T.ARRAY, value });
+
 /** The `ternpack.tl*.*` KVs for the TL tensors of a file (none when there are none). */
 export function tlKvs(records: readonly TlRecord[]): MetadataKv[] {
   if (records.length === 0) return [];
   const prefix = `ternpack.${records[0]!.layout}`;
-  const u32s = (f: (r: TlRecord) => number): MetadataKv["value"] => ({ elementType: T.UINT32, values: records.map(f) });
-  const strings = (f: (r: TlRecord) => string): MetadataKv["value"] => ({ elementType: T.STRING, values: records.map(f) });
+  const u32s = (f: (r: TlRecord) => number): GgufArrayInput => ({ elementType: T.UINT32, values: records.map(f) });
+  const strings = (f: (r: TlRecord) => string): GgufArrayInput => ({ elementType: T.STRING, values: records.map(f) });
   return [
-    { key: `${prefix}.tensors`, type: T.ARRAY, value: strings((r) => r.tensor) },
-    { key: `${prefix}.bm`, type: T.ARRAY, value: u32s((r) => r.params.BM) },
-    { key: `${prefix}.bk`, type: T.ARRAY, value: u32s((r) => r.params.BK) },
-    { key: `${prefix}.bmm`, type: T.ARRAY, value: u32s((r) => r.params.bm) },
-    { key: `${prefix}.source`, type: T.ARRAY, value: strings((r) => r.source) },
-  ] as MetadataKv[];
+    arrayKv(`${prefix}.tensors`, strings((r) => r.tensor)),
+    arrayKv(`${prefix}.bm`, u32s((r) => r.params.BM)),
+    arrayKv(`${prefix}.bk`, u32s((r) => r.params.BK)),
+    arrayKv(`${prefix}.bmm`, u32s((r) => r.params.bm)),
+    arrayKv(`${prefix}.source`, strings((r) => r.source)),
+  ];
 }
 
 export function conversionMetadata(source: ModelSource, o: ResolvedOptions, inputs: MetadataInputs): MetadataKv[] {

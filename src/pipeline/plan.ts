@@ -126,6 +126,7 @@ export function buildPlan({ source, options: o, output, headEqualsEmbedding, met
     fallbacks,
     totals,
     bitsPerWeight: bitsPerWeight(totals),
+    notes: [...spec.notes],
     warnings,
   };
 }

@@ -68,15 +68,17 @@ export function folderName(source: ModelSource): string {
   return basename(source.folder);
 }
 
-/**
- * Whether lm_head.weight holds the same bytes as model.embed_tokens.weight, when both exist and
- * config.json does not tie them (the only case where the answer changes the tensor plan).
- */
+/** Both lm_head.weight and model.embed_tokens.weight exist and config.json does not tie them: the plan depends on their bytes. */
+export function needsHeadComparison({ checkpoint, spec }: ModelSource): boolean {
+  return checkpoint.get(LM_HEAD) !== undefined && checkpoint.get(EMBEDDING) !== undefined && !spec.tieWordEmbeddings;
+}
+
+/** Whether lm_head.weight holds the same bytes as model.embed_tokens.weight, when `needsHeadComparison`. */
 export async function headEqualsEmbedding(source: ModelSource): Promise<boolean | undefined> {
-  const { checkpoint, spec } = source;
-  const head = checkpoint.get(LM_HEAD);
-  const embedding = checkpoint.get(EMBEDDING);
-  if (!head || !embedding || spec.tieWordEmbeddings) return undefined;
+  if (!needsHeadComparison(source)) return undefined;
+  const { checkpoint } = source;
+  const head = checkpoint.get(LM_HEAD)!;
+  const embedding = checkpoint.get(EMBEDDING)!;
   if (head.dtype !== embedding.dtype || head.byteLength !== embedding.byteLength) return false;
   const [a, b] = [await checkpoint.readBytes(LM_HEAD), await checkpoint.readBytes(EMBEDDING)];
   return Buffer.compare(a, b) === 0;

@@ -67,12 +67,15 @@ export function orderedStage<I, O>(fn: (item: I) => Promise<O>, concurrency: num
   };
 }
 
+/** The INTERRUPTED error for an aborted signal, with the abort reason. */
+export function abortError(signal: AbortSignal): TernpackError {
+  const reason = signal.reason instanceof Error ? signal.reason.message : signal.reason === undefined ? "" : String(signal.reason);
+  return new TernpackError("INTERRUPTED", { detail: reason === "" ? "aborted" : reason });
+}
+
 /** Throws INTERRUPTED once `signal` is aborted. */
 export function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    const reason = signal.reason instanceof Error ? signal.reason.message : signal.reason === undefined ? "" : String(signal.reason);
-    throw new TernpackError("INTERRUPTED", { detail: reason === "" ? "aborted" : reason });
-  }
+  if (signal?.aborted) throw abortError(signal);
 }
 
 /** The read stage: each planned tensor with its checkpoint bytes (and weight_scale bytes when HF packed). */

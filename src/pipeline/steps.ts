@@ -117,13 +117,16 @@ export function verifyJob(job: TensorJob, options: VerifyStepOptions = {}): Tens
   return { ...job, stats, verification };
 }
 
-/** What is left of a job once it is ready to write: the payload and the report, not the intermediate arrays. */
-function written(job: TensorJob): TensorJob {
-  const { tensor, bytes, verification, stats, ternary } = job;
-  return { tensor, bytes, verification, stats, ...(ternary ? { codeSource: ternary.from, sigma: ternary.sigma } : {}) };
+/** A job's report: the tensor, verification, statistics and how its codes were obtained, without any array. */
+export function jobReport(job: TensorJob): TensorJob {
+  const { tensor, verification, stats, ternary } = job;
+  const codeSource = job.codeSource ?? ternary?.from;
+  const sigma = job.sigma ?? ternary?.sigma;
+  return { tensor, verification, stats, ...(codeSource ? { codeSource } : {}), ...(sigma !== undefined ? { sigma } : {}) };
 }
 
-/** map → quantize → pack → verify for one tensor. */
+/** map → quantize → pack → verify for one tensor; returns the payload with the report. */
 export function processJob(job: TensorJob, options: VerifyStepOptions = {}): TensorJob {
-  return written(verifyJob(packJob(quantizeJob(mapJob(job))), options));
+  const done = verifyJob(packJob(quantizeJob(mapJob(job))), options);
+  return { ...jobReport(done), bytes: done.bytes };
 }

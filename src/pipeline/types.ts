@@ -114,6 +114,8 @@ export interface ConversionPlan {
   fallbacks: { tensor: string; layout: string; wanted: string; reason: string }[];
   totals: PlanTotals;
   bitsPerWeight: BitsPerWeight;
+  /** Facts about the config worth printing (e.g. the weight_scale convention and whether it was defaulted). */
+  notes: string[];
   /** Runtime, tokenizer, planning and fallback warnings. */
   warnings: string[];
 }

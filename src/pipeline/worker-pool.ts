@@ -25,10 +25,14 @@ export interface Processor {
   close(reason?: Error): Promise<void>;
 }
 
-/** The folder of the running module (the bundle's folder in dist, this file's folder in sources). */
+/**
+ * The folder of the running module: the bundle's folder in dist, this file's folder in sources.
+ * import.meta.url first (a global `__dirname` can exist in ESM, e.g. under `node -e`); the
+ * CommonJS bundle has no import.meta.url and uses its own `__dirname`.
+ */
 function moduleDir(): string {
-  if (typeof __dirname === "string") return __dirname; // CommonJS bundle
-  return dirname(fileURLToPath(import.meta.url));
+  const url = (import.meta as { url?: string }).url;
+  return url ? dirname(fileURLToPath(url)) : __dirname;
 }
 
 /** dist/pipeline-worker.js next to the running bundle, or undefined when it is not there. */
@@ -77,7 +81,6 @@ class WorkerPool implements Processor {
 
   private spawn(script: string): void {
     const worker = new Worker(script);
-    worker.unref();
     worker.on("message", (msg: WorkerResponse) => this.settle(worker, msg));
     worker.on("error", (e) => this.crash(worker, e));
     worker.on("exit", (code) => {

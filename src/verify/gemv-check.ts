@@ -1,5 +1,6 @@
 /**
- * The GEMV check: for each probe token, the kernel's GEMV straight from the packed bytes must give
+ * The GEMV check: for each probe token, the kernel's GEMV straight from the packed bytes (all of a
+ * seed's tokens in one `gemvBatch`, which reads the payload once per four tokens) must give
  * the same int32 accumulators as the dense reference over the EXPECTED codes, and the same y bit for
  * bit (the kernels' epilogue, applied to the dense accumulators with the expected stored scales).
  * Activations are quantized as the layout's runtime does: 127/max|x| for TL1/TL2, with BitNet's
@@ -47,8 +48,9 @@ export function checkGemv(s: Subject, seeds: readonly number[], tokens: number):
   for (const seed of seeds) {
     const { q, sx } = quantizeActivations(probeActivations(seed, tokens, K, x), rows, K, scale);
     const dense = denseAccumulators(s.codes, M, K, q, rows, s.groupSize, s.tensor);
+    const results = s.kernel.gemvBatch(s.bytes, s.shape, s.tl, q, sx);
     for (let t = 0; t < rows; t++) {
-      const got = s.kernel.gemv(s.bytes, s.shape, s.tl, q.subarray(t * K, (t + 1) * K), sx[t]!);
+      const got = results[t]!;
       const probe = `seed ${seed}, token ${t}${t === tokens ? " (outliers)" : ""}`;
       const bad = mismatch(s, probe, got, dense[t]!, () => gemvEpilogue(dense[t]!, M, groups, sx[t]!, s.stored));
       if (bad) return bad;

@@ -1,0 +1,66 @@
+/**
+ * `convert(options)`: a Hugging Face checkpoint → a verified ternary (or baseline float) GGUF.
+ * Plan from headers first, then read → map → quantize → pack → verify → write, one tensor at a
+ * time (a few with worker threads), into temporary files renamed into place only when complete.
+ * `dryRun` returns the plan without reading any tensor data.
+ */
+import { basename, resolve } from "node:path";
+import { buildPlan, flavorOf } from "../pipeline/plan.js";
+import { resolveOptions, type ConvertOptions } from "../pipeline/options.js";
+import { conversionResult, type ConvertResult } from "../pipeline/report.js";
+import { headEqualsEmbedding, needsHeadComparison, openModelSource } from "../pipeline/source.js";
+import { abortError, checkAborted, orderedStage, pipe, readTensors } from "../pipeline/stages.js";
+import type { ConversionPlan } from "../pipeline/types.js";
+import { createProcessor } from "../pipeline/worker-pool.js";
+import { writeGguf } from "../pipeline/write.js";
+
+export type { ConvertOptions } from "../pipeline/options.js";
+export type { ConvertResult, TensorReport } from "../pipeline/report.js";
+
+const UNCOMPARED_HEAD =
+  "dry run: lm_head.weight and model.embed_tokens.weight were not compared (that reads tensor data); the plan assumes they differ, a real run writes only token_embd if they are identical";
+
+/** The plan of `convert(options)`, from headers only (the same as `convert({ ...options, dryRun: true }).plan`). */
+export async function planConversion(options: ConvertOptions): Promise<ConversionPlan> {
+  return (await convert({ ...options, dryRun: true })).plan;
+}
+
+export async function convert(options: ConvertOptions): Promise<ConvertResult> {
+  const startedAt = performance.now();
+  const o = resolveOptions(options);
+  const { signal } = options;
+  checkAborted(signal);
+  const source = await openModelSource(options.input, options);
+  try {
+    const plan = buildPlan({
+      source,
+      options: o,
+      output: options.output ?? resolve(`${basename(source.folder)}.gguf`),
+      headEqualsEmbedding: options.dryRun ? undefined : await headEqualsEmbedding(source),
+      metadata: options.metadata,
+    });
+    if (options.dryRun) {
+      const warnings = needsHeadComparison(source) ? [UNCOMPARED_HEAD] : [];
+      return conversionResult(plan, { dryRun: true, written: [], warnings, workers: 0, startedAt });
+    }
+
+    checkAborted(signal);
+    const processor = createProcessor(o.workers, { verify: o.verify, verifyOptions: o.verifyOptions });
+    const stopWorkers = () => void processor.close(abortError(signal!));
+    signal?.addEventListener("abort", stopWorkers, { once: true });
+    try {
+      const jobs = pipe(
+        readTensors(source.checkpoint, plan.tensors, signal),
+        orderedStage((job) => processor.process(job), processor.threads),
+      );
+      const written = await writeGguf(plan, jobs, { flavor: flavorOf(o), signal, onProgress: options.onProgress, wrapSink: options.wrapSink });
+      const warnings = processor.note ? [processor.note] : [];
+      return conversionResult(plan, { dryRun: false, written, warnings, workers: processor.threads, startedAt });
+    } finally {
+      signal?.removeEventListener("abort", stopWorkers);
+      await processor.close();
+    }
+  } finally {
+    await source.checkpoint.close();
+  }
+}

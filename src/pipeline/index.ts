@@ -1,0 +1,46 @@
+/** The conversion pipeline: options, the header-only plan, the per-tensor steps, stages and the writer. */
+export {
+  resolveOptions,
+  defaultWorkers,
+  FILE_TYPE_OF,
+  type ConvertOptions,
+  type ResolvedOptions,
+  type Target,
+  type TernaryLayoutName,
+  type KeepType,
+  type FallbackType,
+  type Method,
+} from "./options.js";
+export type {
+  BitsPerWeight,
+  CodeSource,
+  ConversionPlan,
+  Fallback,
+  PlannedShard,
+  PlannedTensor,
+  PlanTotals,
+  ProgressEvent,
+  TensorJob,
+  TernaryCodes,
+} from "./types.js";
+export { chooseOutput, type OutputChoice } from "./choose-type.js";
+export { openModelSource, headEqualsEmbedding, needsHeadComparison, type ModelSource, type OpenModelOptions } from "./source.js";
+export { buildPlan, flavorOf, type PlanInputs } from "./plan.js";
+export { conversionMetadata, tlKvs, type TlRecord } from "./metadata.js";
+export { groupTensors, layoutShards, shardPaths, splitKvs } from "./shards.js";
+export { mapJob, quantizeJob, packJob, verifyJob, processJob, jobReport, type VerifyStepOptions } from "./steps.js";
+export {
+  pipe,
+  stage,
+  orderedStage,
+  readTensors,
+  mapStage,
+  quantizeStage,
+  packStage,
+  verifyStage,
+  checkAborted,
+  type Stage,
+} from "./stages.js";
+export { createProcessor, findWorkerScript, WORKER_SCRIPT, type Processor } from "./worker-pool.js";
+export { writeGguf, type WriteOptions } from "./write.js";
+export { conversionResult, type ConvertResult, type TensorReport } from "./report.js";

@@ -1,0 +1,74 @@
+/**
+ * The real worker pool, through the built package (dist/index.js finds dist/pipeline-worker.js next
+ * to itself; `npm ci` builds dist through `prepare`): the bytes are the same for 0, 1 and 2 worker
+ * threads, errors raised in a worker arrive as TernpackErrors, and an abort stops the threads and
+ * leaves nothing behind.
+ */
+import { cp, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { openCheckpoint, writeSafetensors, type TensorToWrite } from "../../formats/safetensors/index.js";
+import { hashOf, listDir, model, useTempDir } from "./helpers.js";
+
+const tmp = useTempDir();
+// A variable specifier, so that the type checker does not need the build output.
+const DIST = "../../dist/index.js";
+
+async function distConvert(): Promise<(options: Record<string, unknown>) => Promise<any>> {
+  const mod = await import(DIST);
+  expect(typeof mod.convert, "dist/index.js must export convert (src/index.ts re-exports src/api/convert.ts; run npm run build)").toBe("function");
+  return mod.convert;
+}
+
+describe("worker threads (built package)", () => {
+  for (const c of [
+    { model: "bitnet-synth-1bitllm", target: "llama.cpp" },
+    { model: "bitnet-synth-2b4t-packed", target: "bitnet.cpp" },
+  ]) {
+    it(`${c.model} for ${c.target}: identical bytes with 0, 1 and 2 workers`, async () => {
+      const convert = await distConvert();
+      const dir = await tmp();
+      const hashes: string[] = [];
+      for (const workers of [0, 1, 2]) {
+        const output = join(dir, `w${workers}.gguf`);
+        const result = await convert({ input: model(c.model), output, target: c.target, workers });
+        expect(result.workers).toBe(workers);
+        expect(result.verified).toBe(14);
+        expect(result.warnings.filter((w: string) => w.includes("pipeline-worker"))).toEqual([]);
+        hashes.push(hashOf(await readFile(output)));
+      }
+      expect(new Set(hashes).size).toBe(1);
+    });
+  }
+
+  it("a NaN found in a worker arrives as TernpackError NON_FINITE naming the tensor", async () => {
+    const convert = await distConvert();
+    const dir = await tmp();
+    const input = join(dir, "nan-model");
+    await cp(model("bitnet-synth-1bitllm"), input, { recursive: true });
+    const checkpoint = await openCheckpoint(input);
+    const target = "model.layers.0.self_attn.v_proj.weight";
+    const tensors: TensorToWrite[] = [];
+    for (const t of checkpoint.tensors) {
+      const data = (await checkpoint.readBytes(t.name)).slice();
+      if (t.name === target) new DataView(data.buffer).setUint16(2 * 300, 0x7e00, true); // f16 NaN at element 300
+      tensors.push({ name: t.name, dtype: t.dtype, shape: t.shape, data });
+    }
+    await checkpoint.close();
+    await writeSafetensors(join(input, "model.safetensors"), tensors, { format: "pt" });
+    const output = join(dir, "out.gguf");
+    await expect(convert({ input, output, workers: 2 })).rejects.toMatchObject({ name: "TernpackError", code: "NON_FINITE", tensor: target });
+    expect(await listDir(dir)).toEqual(["nan-model"]);
+  });
+
+  it("an abort while workers run → INTERRUPTED, nothing left behind", async () => {
+    const convert = await distConvert();
+    const dir = await tmp();
+    const controller = new AbortController();
+    const onProgress = (e: { tensorsDone: number }) => e.tensorsDone === 3 && controller.abort();
+    await expect(convert({ input: model("bitnet-synth-1bitllm"), output: join(dir, "out.gguf"), workers: 2, signal: controller.signal, onProgress })).rejects.toMatchObject({
+      code: "INTERRUPTED",
+    });
+    expect(await listDir(dir)).toEqual([]);
+  });
+});
