@@ -85,6 +85,19 @@ function bitsPerWeight(t: PlanTotals): BitsPerWeight {
   };
 }
 
+/** One warning per (wanted → stored) pair, naming the tensors; the reasons are in `plan.fallbacks`. */
+function fallbackWarnings(fallbacks: ConversionPlan["fallbacks"]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const f of fallbacks) {
+    const key = `${f.wanted.toUpperCase()} → ${f.layout.toUpperCase()}`;
+    groups.set(key, [...(groups.get(key) ?? []), f.tensor]);
+  }
+  return [...groups].map(([key, names]) => {
+    const [wanted, stored] = key.split(" → ");
+    return `${names.length} tensor(s) stored as ${stored} instead of ${wanted}, which cannot hold their shapes: ${names.join(", ")}`;
+  });
+}
+
 export function buildPlan({ source, options: o, output, headEqualsEmbedding, metadata }: PlanInputs): ConversionPlan {
   const { spec, checkpoint } = source;
   const mapped = planTensors(spec, checkpoint.tensors, { aliases: checkpoint.aliases, headEqualsEmbedding });
@@ -109,7 +122,7 @@ export function buildPlan({ source, options: o, output, headEqualsEmbedding, met
     ...mapped.warnings,
     ...runtimeWarnings(spec, o.target),
     ...source.tokenizer.warnings,
-    ...fallbacks.map((f) => `${f.tensor} is stored as ${f.layout.toUpperCase()} instead of ${f.wanted.toUpperCase()}: ${f.reason}`),
+    ...fallbackWarnings(fallbacks),
   ];
   return {
     input: checkpoint.indexFile ?? checkpoint.files[0] ?? source.folder,

@@ -97,7 +97,10 @@ describe("dry-run plan", () => {
       expect(f.wanted).toBe("tq2_0");
       expect(f.reason).toMatch(/256/);
     }
-    expect(plan.warnings.filter((w) => w.includes("instead of TQ2_0"))).toHaveLength(14);
+    const fallbackWarnings = plan.warnings.filter((w) => w.includes("instead of TQ2_0"));
+    expect(fallbackWarnings).toHaveLength(1);
+    expect(fallbackWarnings[0]).toMatch(/^14 tensor\(s\) stored as F16 instead of TQ2_0/);
+    for (const f of plan.fallbacks) expect(fallbackWarnings[0]).toContain(f.tensor);
     expect(plan.bitsPerWeight.ternary).toBeUndefined();
   });
 
