@@ -12,10 +12,9 @@ import { fail } from "../core/errors.js";
 import { openCheckpoint, type Checkpoint } from "../../formats/safetensors/index.js";
 import { resolveModelPath, type ResolveModelOptions } from "../hub/hf-cache.js";
 import { parseModelConfigText, permuteQkRows, planTensors, type TensorPlanEntry } from "../model/index.js";
-import { absmeanTernarize, detectTernary, hfPackedToTernary } from "../quant/index.js";
+import { hfPackedToTernary, ternarizeTensor, type CodeSource } from "../quant/index.js";
 
-/** How the expected codes were obtained (the converter's CodeSource). */
-export type CodeSource = "absmean" | "detected" | "hf-packed";
+export type { CodeSource };
 
 export interface SourceTernary {
   /** HF tensor the codes come from. */
@@ -40,11 +39,7 @@ export type TernarySourceFacts = Pick<TensorPlanEntry, "source" | "shape" | "sou
 
 /** Codes and σ from float source values (logical shape, not yet permuted). */
 export function ternaryFromValues(entry: TernarySourceFacts, values: Float32Array): SourceTernary {
-  const rows = permuted(entry, values);
-  const detected = detectTernary(rows);
-  if (detected.ternary && !detected.allZero) return { source: entry.source, codes: detected.codes, sigma: detected.scale, from: "detected" };
-  const q = absmeanTernarize(rows, entry.shape, { granularity: "tensor", tensor: entry.source });
-  return { source: entry.source, codes: q.codes, sigma: q.scales[0]!, from: "absmean" };
+  return { source: entry.source, ...ternarizeTensor(permuted(entry, values), entry.shape, entry.source) };
 }
 
 /** Codes and σ from an HF packed U8 weight and its weight_scale value. */

@@ -17,10 +17,9 @@ import { getLayout } from "../../formats/layouts/index.js";
 import { blockScalesFromTensorScale } from "../../formats/layouts/tq-layout.js";
 import type { TernaryTensor } from "../../formats/layouts/types.js";
 import { permuteQkRows } from "../model/permute.js";
-import { absmeanTernarize } from "../quant/absmean.js";
 import { hfPackedToTernary } from "../quant/hf-packed.js";
 import { ternaryStats } from "../quant/stats.js";
-import { detectTernary } from "../quant/ternary-input.js";
+import { ternarizeTensor } from "../quant/tensor-ternary.js";
 import { assertVerified } from "../verify/verify-tensor.js";
 import { verifyPacked } from "../verify/verify-quantized.js";
 import type { VerifyOptions } from "../verify/types.js";
@@ -59,17 +58,10 @@ export function mapJob(job: TensorJob): TensorJob {
   return { tensor: t, values: permuted(values, t) };
 }
 
-function ternarize(values: Float32Array, t: PlannedTensor): TernaryCodes {
-  const found = detectTernary(values);
-  if (found.ternary && !found.allZero) return { codes: found.codes, sigma: found.scale, from: "detected" };
-  const r = absmeanTernarize(values, t.shape, { granularity: "tensor", tensor: t.source });
-  return { codes: r.codes, sigma: r.scales[0]!, from: "absmean" };
-}
-
 export function quantizeJob(job: TensorJob): TensorJob {
   const t = job.tensor;
   if (!t.ternarize || job.ternary) return job;
-  return { ...job, ternary: ternarize(need(job.values, "quantize", "float values", t.name), t) };
+  return { ...job, ternary: ternarizeTensor(need(job.values, "quantize", "float values", t.name), t.shape, t.source) };
 }
 
 /** What a ternary layout stores for codes with one σ: per-256-block scales for TQ, σ itself otherwise. */

@@ -6,6 +6,7 @@ import type { QkPermutation } from "../model/permute.js";
 import type { TensorRole } from "../model/tensor-names.js";
 import type { HfPackedSource } from "../model/tensor-map.js";
 import type { TernaryStats } from "../quant/stats.js";
+import type { CodeSource, TensorTernary } from "../quant/tensor-ternary.js";
 import type { VerifyResult } from "../verify/types.js";
 
 /** A tensor stored in another type than planned, and why. */
@@ -120,16 +121,9 @@ export interface ConversionPlan {
   warnings: string[];
 }
 
-/** How a tensor's codes were obtained. */
-export type CodeSource = "absmean" | "detected" | "hf-packed";
-
-export interface TernaryCodes {
-  /** Row-major codes in {−1, 0, +1}, logical shape (permuted when the plan says so). */
-  codes: Int8Array;
-  /** The per-tensor dequantization multiplier σ (W ≈ σ·t). */
-  sigma: number;
-  from: CodeSource;
-}
+/** Codes and σ of one ternarized tensor (permuted when the plan says so). */
+export type TernaryCodes = TensorTernary;
+export type { CodeSource };
 
 /**
  * One tensor on its way through the stages. Each stage fills in its part and drops what later

@@ -23,3 +23,4 @@ export {
   type QuantizationMode,
 } from "./weight-scale.js";
 export { ternaryStats, type TernaryStats, type TernaryStatsOptions } from "./stats.js";
+export { ternarizeTensor, type CodeSource, type TensorTernary } from "./tensor-ternary.js";
