@@ -15,3 +15,6 @@ export { resolveModelPath, locateModel, type ModelLocation } from "./hub/hf-cach
 export { verifyTensor, verifyPacked, assertVerified, type VerifyResult } from "./verify/index.js";
 export { convert, planConversion, type ConvertOptions, type ConvertResult, type TensorReport } from "./api/convert.js";
 export * from "./pipeline/index.js";
+export { evaluate } from "./api/evaluate.js";
+export { collectImatrix } from "./api/calibrate.js";
+export { readImatrix, writeGgufImatrix, ImatrixCollector, type ImportanceMatrix } from "./quant/imatrix/index.js";

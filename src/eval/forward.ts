@@ -21,6 +21,23 @@ export interface ForwardOptions {
   activation?: Activation;
   /** KV cache capacity in tokens (createSession default 512; lastLogits/greedy size it to the input). */
   maxPositions?: number;
+  /**
+   * Called with every block projection's float input under the weight's GGUF name
+   * (`blk.N.attn_q.weight`, ...; q, k and v each get the same attn_norm output) — before the
+   * int8 activation fake quantization, as llama.cpp's imatrix sees the matmul's f32 operand.
+   * `x` is a scratch buffer reused after the call returns.
+   */
+  onLinearInput?: (name: string, x: Float32Array) => void;
+}
+
+const PROJECTIONS = ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"] as const;
+type Projection = (typeof PROJECTIONS)[number];
+
+/** A per-layer reporter for `onLinearInput` with the names built once; a no-op without a hook. */
+function linearInputReporter(layers: number, hook: ForwardOptions["onLinearInput"]): (layer: number, p: Projection, x: Float32Array) => void {
+  if (hook === undefined) return () => {};
+  const names = Array.from({ length: layers }, (_, l) => Object.fromEntries(PROJECTIONS.map((p) => [p, `blk.${l}.${p}.weight`])) as Record<Projection, string>);
+  return (layer, p, x) => hook(names[layer]![p], x);
 }
 
 export interface Session {
@@ -41,6 +58,7 @@ export function createSession(model: EvalModel, options: ForwardOptions = {}): S
   const cache = new KvCache(config.layers, kvWidth, capacity);
   const rope = createRope(headDim, config.ropeTheta, config.ropeFactor);
   const shape = { heads, kvHeads, headDim };
+  const report = linearInputReporter(config.layers, options.onLinearInput);
 
   const x = new Float32Array(hidden);
   const normed = new Float32Array(hidden);
@@ -69,6 +87,9 @@ export function createSession(model: EvalModel, options: ForwardOptions = {}): S
       x.set(weights.tokenEmbd.data.subarray(token * hidden, (token + 1) * hidden));
       weights.layers.forEach((l, li) => {
         rmsNorm(x, l.attnNorm, rmsEps, normed);
+        report(li, "attn_q", normed);
+        report(li, "attn_k", normed);
+        report(li, "attn_v", normed);
         const attnIn = maybeQuantize(normed, quantH);
         matVec(l.q, inputFor(l.q, normed, attnIn), q);
         const k = cache.keys[li]!.subarray(position * kvWidth, (position + 1) * kvWidth);
@@ -79,15 +100,19 @@ export function createSession(model: EvalModel, options: ForwardOptions = {}): S
         rope.apply(k, kvHeads, position);
         attend(q, cache, li, position + 1, shape, scores, attnOut);
         if (l.attnSubNorm) rmsNorm(attnOut, l.attnSubNorm, rmsEps, attnOut);
+        report(li, "attn_output", attnOut);
         matVec(l.o, l.o.dense ? attnOut : maybeQuantize(attnOut, quantO), proj);
         for (let i = 0; i < hidden; i++) x[i] = x[i]! + proj[i]!;
 
         rmsNorm(x, l.ffnNorm, rmsEps, normed);
+        report(li, "ffn_gate", normed);
+        report(li, "ffn_up", normed);
         const ffnIn = maybeQuantize(normed, quantH);
         matVec(l.gate, inputFor(l.gate, normed, ffnIn), gate);
         matVec(l.up, inputFor(l.up, normed, ffnIn), up);
         gatedActivation(activation, gate, up);
         if (l.ffnSubNorm) rmsNorm(gate, l.ffnSubNorm, rmsEps, gate);
+        report(li, "ffn_down", gate);
         matVec(l.down, l.down.dense ? gate : maybeQuantize(gate, quantF), proj);
         for (let i = 0; i < hidden; i++) x[i] = x[i]! + proj[i]!;
       });

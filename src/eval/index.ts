@@ -7,3 +7,8 @@ export { loadGgufModel } from "./load-gguf.js";
 export { argmax, createSession, greedy, lastLogits, type ForwardOptions, type Session } from "./forward.js";
 export { negativeLogLikelihood, tokenNll, type NllResult } from "./nll.js";
 export { BpeTokenizer, type EncodeOptions } from "./tokenizer.js";
+export { compareModels, greedyAgreement, type CompareOptions, type CompareResult } from "./compare.js";
+export { collectModelImatrix, type CalibrateOptions } from "./calibrate.js";
+export { loadEvalModel } from "./model-file.js";
+export { tokenWindows, type ScoringProtocol } from "./windows.js";
+export { TokenStats, summarizeTokenStats } from "./logit-stats.js";
