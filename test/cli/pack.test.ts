@@ -106,7 +106,7 @@ describe("ternpack layouts", () => {
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout).layouts;
     const by = Object.fromEntries(rows.map((x: any) => [x.name, x]));
-    expect(Object.keys(by).sort()).toEqual(["bf16", "f16", "f32", "i2_s", "q8_0", "tl1", "tl2", "tq1_0", "tq2_0"]);
+    expect(Object.keys(by).sort()).toEqual(["bf16", "cb158", "f16", "f32", "i2_s", "q8_0", "tl1", "tl2", "tq1_0", "tq2_0"]);
     expect(by.tq1_0).toMatchObject({ blockSize: 256, blockBytes: 54, ggmlType: 34, bitsPerWeight: 1.6875, runtime: "llama.cpp" });
     expect(by.tq2_0).toMatchObject({ blockSize: 256, blockBytes: 66, ggmlType: 35, bitsPerWeight: 2.0625 });
     expect(by.q8_0).toMatchObject({ blockSize: 32, blockBytes: 34, ggmlType: 8 });
