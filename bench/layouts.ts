@@ -20,19 +20,22 @@ const K = 4096;
 const N = M * K;
 const LAYOUTS = ["i2_s", "tl1", "tl2", "tq1_0", "tq2_0"] as const;
 
-/** Mean seconds per call: two warm-up calls, then at least 3 calls and 1 s. */
+/**
+ * Median seconds per call: two warm-up calls, then at least 5 calls and 1 s. The median, not the
+ * mean, so that other work on a shared machine shows as spread rather than as a slower layout.
+ */
 function time(fn: () => unknown): number {
   fn();
   fn();
-  let runs = 0;
+  const runs: number[] = [];
   const start = performance.now();
-  let elapsed = 0;
-  while (runs < 3 || elapsed < 1000) {
+  while (runs.length < 5 || performance.now() - start < 1000) {
+    const t0 = performance.now();
     fn();
-    runs++;
-    elapsed = performance.now() - start;
+    runs.push(performance.now() - t0);
   }
-  return elapsed / runs / 1000;
+  runs.sort((a, b) => a - b);
+  return runs[runs.length >> 1]! / 1000;
 }
 
 /** Gaussian-like weights (LCG, sum of four uniforms). */

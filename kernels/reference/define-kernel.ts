@@ -12,7 +12,11 @@ export interface LayoutDecoder<G extends Dims> {
   name: KernelName;
   /** Elements per scale group along a row, or "row" when one scale covers the tensor. */
   scaleGroup: number | "row";
-  /** Checks shape, params and payload length, then every code byte (INVALID_CODE); returns the geometry. */
+  /**
+   * Checks shape, params and payload length, then the code bytes (INVALID_CODE); returns the
+   * geometry. A rule that spans areas (TL2: no sign bit on a zero triple) may instead be checked
+   * by `decode` and `accumulate` while they walk the bytes, raising the same INVALID_CODE.
+   */
   open(bytes: Uint8Array, dims: Dims, params: TlParams | undefined): G;
   /** The stored scales, bit patterns kept. */
   scales(bytes: Uint8Array, g: G): Float32Array;
@@ -23,6 +27,11 @@ export interface LayoutDecoder<G extends Dims> {
    * of `lanes` (lanes.ts; 2K values): sums[2i + h] for accumulator i, row-major.
    */
   accumulate(bytes: Uint8Array, g: G, lanes: Float64Array): Float64Array;
+}
+
+/** The little-endian word view of the codes `decode` writes (four int8 per word; codes.length % 4 == 0). */
+export function codeWords(codes: Int8Array): Uint32Array {
+  return new Uint32Array(codes.buffer, codes.byteOffset, codes.length >> 2);
 }
 
 export function defineKernel<G extends Dims>(d: LayoutDecoder<G>): Kernel {

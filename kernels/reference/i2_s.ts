@@ -6,9 +6,9 @@
  */
 import { requireLength, requireShape, readScaleF32, type Dims } from "../checks.js";
 import { nibbleDot, nibbleLut } from "../lut.js";
-import { defineKernel } from "./define-kernel.js";
+import { codeWords, defineKernel } from "./define-kernel.js";
 import { decodeRun, RUN_BYTES, RUN_ELEMENTS, runColumns, TWO_BIT_NIBBLE, type SlotShifts } from "./two-bit.js";
-import { NO_CODE_3, requireValidBytes } from "./valid-bytes.js";
+import { requireNoCode3 } from "./valid-bytes.js";
 
 const MSB_FIRST: SlotShifts = [6, 4, 2, 0];
 
@@ -25,12 +25,12 @@ export const i2sKernel = defineKernel<I2sGeometry>({
     requireShape(n % RUN_ELEMENTS === 0, "i2_s", dims, "M·K must be a multiple of 128");
     const codeBytes = n / 4;
     requireLength(bytes, codeBytes + 32, "i2_s", dims);
-    requireValidBytes(bytes, 0, codeBytes, NO_CODE_3, "i2_s", "2-bit code 3");
+    requireNoCode3(bytes, 0, codeBytes, "i2_s");
     return { ...dims, codeBytes };
   },
   scales: (bytes, g) => readScaleF32(bytes, g.codeBytes),
   decode(bytes, g, codes) {
-    const words = new Uint32Array(codes.buffer, codes.byteOffset, codes.length / 4);
+    const words = codeWords(codes);
     for (let blk = 0; blk * RUN_BYTES < g.codeBytes; blk++) decodeRun(bytes, blk * RUN_BYTES, MSB_FIRST, words, blk * (RUN_ELEMENTS / 4));
   },
   accumulate(bytes, g, lanes) {

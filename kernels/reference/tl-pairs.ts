@@ -23,8 +23,3 @@ for (let b = 0; b < 256; b++) {
   const [t2, t3] = pair(b & 15);
   PAIR_WORD[b] = ((t0 & 0xff) | ((t1 & 0xff) << 8) | ((t2 & 0xff) << 16) | ((t3 & 0xff) << 24)) >>> 0;
 }
-
-/** The little-endian word view of freshly allocated codes (row length a multiple of 4). */
-export function codeWords(codes: Int8Array): Uint32Array {
-  return new Uint32Array(codes.buffer, codes.byteOffset, codes.length >> 2);
-}

@@ -11,19 +11,17 @@
  *          indices for columns K3 + 32·kb2 + 4·ko + {0,1} (high nibble) and {2,3} (low);
  * zero padding to L = (K − 256)·M/3·5/8 + 256·M/2·4/8, zero pad to 32, the 32-byte scale block.
  * Never written, so rejected: |v| > 13, pair index > 8, and a sign bit set on a zero triple.
- * Walks go through each 32-row sub-tile row by row (tl2-tiles.ts).
+ * Walks go through the matrix row by row (tl2-tiles.ts).
  */
 import { invalidCode, pad32, readScaleF32, requireLength, requireShape, requireTlParams } from "../checks.js";
 import { NIBBLE_STRIDE, nibbleLut, pairColumns } from "../lut.js";
 import { tl2PaddedLength } from "../tl2-length.js";
-import { defineKernel } from "./define-kernel.js";
-import { codeWords, PAIR_MAX, PAIR_NIBBLE, PAIR_WORD } from "./tl-pairs.js";
-import { pairGroupOrigins, ROW_AT, signWord, signWordAt, subTileOrigins, type Tl2Geometry } from "./tl2-tiles.js";
-import { nibblesAtMost, requireValidBytes } from "./valid-bytes.js";
+import { codeWords, defineKernel } from "./define-kernel.js";
+import { PAIR_MAX, PAIR_NIBBLE, PAIR_WORD } from "./tl-pairs.js";
+import { indexGroups, pairGroupAt, ROW_AT, signBase, signWord, subTile, type Tl2Geometry } from "./tl2-tiles.js";
+import { requireNibblesAtMost } from "./valid-bytes.js";
 
 const TRIPLE_MAX = 13;
-const VALID_INDEX = nibblesAtMost(TRIPLE_MAX);
-const VALID_PAIR = nibblesAtMost(PAIR_MAX);
 
 /** SIGNED[(neg·16 + u)·3 + i] = t_i of the triple with |v| = u and sign bit neg (balanced ternary, t0 most significant). */
 const SIGNED = new Int8Array(32 * 3);
@@ -38,30 +36,44 @@ for (let u = 0; u <= TRIPLE_MAX; u++) {
 }
 
 /**
- * Raises INVALID_CODE for a sign bit set on a zero triple, the first in (sub-tile, row, triple)
- * order; the offset is the sign byte.
+ * SIX[key·3 + w], key = (neg_hi·16 + u_hi)·32 + (neg_lo·16 + u_lo): the six weights of an index
+ * byte's two triples as three little-endian u16 words of two int8 each.
  */
-function rejectSignedZeros(bytes: Uint8Array, g: Tl2Geometry): void {
-  const kos = g.BK / 6; // index groups per sub-tile
-  const tiles = (g.M / 32) * (g.K3 / g.BK);
-  for (let tile = 0; tile < tiles; tile++) {
-    const idx = tile * kos * 32;
-    const sgn = g.signStart + (tile * kos * 32) / 4;
-    for (let mi = 0; mi < 32; mi++) {
-      const pos = ROW_AT[mi]!;
-      let sw = 0;
+const SIX = new Uint16Array(32 * 32 * 3);
+for (let hi = 0; hi < 32; hi++) {
+  for (let lo = 0; lo < 32; lo++) {
+    const t = [0, 1, 2].map((i) => SIGNED[hi * 3 + i]!).concat([0, 1, 2].map((i) => SIGNED[lo * 3 + i]!));
+    for (let w = 0; w < 3; w++) SIX[(hi * 32 + lo) * 3 + w] = (t[2 * w]! & 0xff) | ((t[2 * w + 1]! & 0xff) << 8);
+  }
+}
+
+/**
+ * Raises INVALID_CODE for a sign bit set on a zero triple, the first in row-major order (the
+ * offset is the sign byte). The walkers only flag that such a bit exists; this finds it.
+ */
+function rejectSignedZeros(bytes: Uint8Array, g: Tl2Geometry): never {
+  const kos = indexGroups(g);
+  for (let m = 0; m < g.M; m++) {
+    const mi = m & 31;
+    for (let kb = 0; kb < g.K3 / g.BK; kb++) {
+      const tile = subTile(g, m, kb);
+      const idx = tile * kos * 32 + ROW_AT[mi]!;
+      const sgn = signBase(g, tile, mi);
       for (let ko = 0; ko < kos; ko++) {
-        if ((ko & 3) === 0) sw = signWord(bytes, sgn, ko >> 2, mi);
-        const b = bytes[idx + ko * 32 + pos]!;
-        const bit = 15 - 4 * (ko & 3);
-        const badHi = b >> 4 === 0 && ((sw >> bit) & 1) === 1;
-        if (badHi || ((b & 15) === 0 && ((sw >> (bit - 2)) & 1) === 1)) {
-          const own = (badHi ? bit : bit - 2) - (mi >> 4); // the bit in the unshifted word
-          invalidCode("tl2", signWordAt(sgn, ko >> 2, mi) + (own >= 8 ? 1 : 0), "sign bit set on a zero triple");
+        const sw = signWord(bytes, sgn + 8 * (ko & ~3), mi);
+        const b = bytes[idx + 32 * ko]!;
+        for (const [u, bit] of [
+          [b >> 4, 15 - 4 * (ko & 3)],
+          [b & 15, 13 - 4 * (ko & 3)],
+        ] as const) {
+          if (u !== 0 || ((sw >> bit) & 1) === 0) continue;
+          const own = bit - (mi >> 4); // the bit in the unshifted LE word
+          invalidCode("tl2", sgn + 8 * (ko & ~3) + (own >= 8 ? 1 : 0), "sign bit set on a zero triple");
         }
       }
     }
   }
+  throw new Error("tl2: a signed zero triple was flagged but not found");
 }
 
 /** lut[j·64 + (neg·16 + u)·2 + h] = ±(t0·v_h[3j] + t1·v_h[3j+1] + t2·v_h[3j+2]) for every triple j. */
@@ -77,6 +89,86 @@ function tripleLut(lanes: Float64Array, triples: number): Float64Array {
     }
   }
   return lut;
+}
+
+/**
+ * Writes row m's K3 triple columns from the index and sign areas (`out`: the u16 view of the
+ * codes). Returns non-zero if a zero triple has its sign bit set.
+ */
+function decodeTripleRow(bytes: Uint8Array, g: Tl2Geometry, m: number, out: Uint16Array): number {
+  const kos = indexGroups(g);
+  const mi = m & 31;
+  let signedZero = 0;
+  for (let kb = 0; kb < g.K3 / g.BK; kb++) {
+    const tile = subTile(g, m, kb);
+    const idx = tile * kos * 32 + ROW_AT[mi]!;
+    const sgn = signBase(g, tile, mi);
+    const at = (m * g.K + kb * g.BK) / 2;
+    let sw = 0;
+    for (let ko = 0; ko < kos; ko++) {
+      if ((ko & 3) === 0) sw = signWord(bytes, sgn + 8 * ko, mi);
+      const b = bytes[idx + 32 * ko]!;
+      const bit = 15 - 4 * (ko & 3);
+      const hi = (((sw >> bit) & 1) << 4) | (b >> 4);
+      const lo = (((sw >> (bit - 2)) & 1) << 4) | (b & 15);
+      signedZero |= +(hi === 16) | +(lo === 16);
+      const key = (hi * 32 + lo) * 3;
+      out[at + 3 * ko] = SIX[key]!;
+      out[at + 3 * ko + 1] = SIX[key + 1]!;
+      out[at + 3 * ko + 2] = SIX[key + 2]!;
+    }
+  }
+  return signedZero;
+}
+
+/** Row m's lane sums over its triples, added to sums[2m], sums[2m + 1]. Returns non-zero for a signed zero triple. */
+function tripleRowDot(bytes: Uint8Array, g: Tl2Geometry, m: number, lut: Float64Array, sums: Float64Array): number {
+  const kos = indexGroups(g);
+  const mi = m & 31;
+  let s0 = 0;
+  let s1 = 0;
+  let signedZero = 0;
+  for (let kb = 0; kb < g.K3 / g.BK; kb++) {
+    const tile = subTile(g, m, kb);
+    const idx = tile * kos * 32 + ROW_AT[mi]!;
+    const sgn = signBase(g, tile, mi);
+    const j0 = kb * (g.BK / 3);
+    let sw = 0;
+    for (let ko = 0; ko < kos; ko++) {
+      if ((ko & 3) === 0) sw = signWord(bytes, sgn + 8 * ko, mi);
+      const b = bytes[idx + 32 * ko]!;
+      const bit = 15 - 4 * (ko & 3);
+      const hi = (((sw >> bit) & 1) << 4) | (b >> 4);
+      const lo = (((sw >> (bit - 2)) & 1) << 4) | (b & 15);
+      signedZero |= +(hi === 16) | +(lo === 16);
+      const x = (j0 + 2 * ko) * 64 + 2 * hi;
+      const y = (j0 + 2 * ko + 1) * 64 + 2 * lo;
+      s0 += lut[x]! + lut[y]!;
+      s1 += lut[x + 1]! + lut[y + 1]!;
+    }
+  }
+  sums[2 * m] = sums[2 * m]! + s0;
+  sums[2 * m + 1] = sums[2 * m + 1]! + s1;
+  return signedZero;
+}
+
+/** Row m's lane sums over its K2 pair columns, added to sums[2m], sums[2m + 1]. */
+function pairRowDot(bytes: Uint8Array, g: Tl2Geometry, m: number, lut: Float64Array, sums: Float64Array): void {
+  const pos = ROW_AT[m & 31]!;
+  let s0 = 0;
+  let s1 = 0;
+  for (let kb2 = 0; kb2 < g.K2 / 32; kb2++) {
+    for (let ko = 0; ko < 8; ko++) {
+      const b = bytes[pairGroupAt(g, m, kb2, ko) + pos]!;
+      const p = 16 * kb2 + 2 * ko; // pair index of columns K3 + 2p, K3 + 2p + 1 (high nibble), then p + 1 (low)
+      const x = p * NIBBLE_STRIDE + ((b >> 4) << 1);
+      const y = (p + 1) * NIBBLE_STRIDE + ((b & 15) << 1);
+      s0 += lut[x]! + lut[y]!;
+      s1 += lut[x + 1]! + lut[y + 1]!;
+    }
+  }
+  sums[2 * m] = sums[2 * m]! + s0;
+  sums[2 * m + 1] = sums[2 * m + 1]! + s1;
 }
 
 export const tl2Kernel = defineKernel<Tl2Geometry>({
@@ -99,95 +191,35 @@ export const tl2Kernel = defineKernel<Tl2Geometry>({
     const padded = tl2PaddedLength(M, K);
     requireShape(dataEnd <= padded, "tl2", dims, `data (${dataEnd} bytes) exceeds the padded size L = ${padded} (${tiling})`);
     requireLength(bytes, pad32(padded) + 32, "tl2", dims);
-    requireValidBytes(bytes, 0, signStart, VALID_INDEX, "tl2", "triple magnitude above 13");
-    requireValidBytes(bytes, pairStart, dataEnd, VALID_PAIR, "tl2", "pair index above 8");
-    const g: Tl2Geometry = { M, K, BM, BK, K3, K2, signStart, pairStart, padded };
-    rejectSignedZeros(bytes, g);
-    return g;
+    requireNibblesAtMost(bytes, 0, signStart, TRIPLE_MAX, "tl2", "triple magnitude above 13");
+    requireNibblesAtMost(bytes, pairStart, dataEnd, PAIR_MAX, "tl2", "pair index above 8");
+    return { M, K, BM, BK, K3, K2, signStart, pairStart, padded }; // the sign rule is checked by the walkers
   },
   scales: (bytes, g) => readScaleF32(bytes, pad32(g.padded)),
   decode(bytes, g, codes) {
-    const { K, signStart } = g;
-    const kos = g.BK / 6; // index groups per sub-tile
-    const origins = subTileOrigins(g);
-    for (let tile = 0; tile < origins.length / 2; tile++) {
-      const idx = tile * kos * 32;
-      const sgn = signStart + (tile * kos * 32) / 4;
-      const m0 = origins[2 * tile]!;
-      const j0 = origins[2 * tile + 1]!;
-      for (let mi = 0; mi < 32; mi++) {
-        const pos = ROW_AT[mi]!;
-        const row = (m0 + mi) * K + 3 * j0;
-        let sw = 0;
-        for (let ko = 0; ko < kos; ko++) {
-          if ((ko & 3) === 0) sw = signWord(bytes, sgn, ko >> 2, mi);
-          const b = bytes[idx + ko * 32 + pos]!;
-          const bit = 15 - 4 * (ko & 3);
-          const hi = ((((sw >> bit) & 1) << 4) | (b >> 4)) * 3;
-          const lo = ((((sw >> (bit - 2)) & 1) << 4) | (b & 15)) * 3;
-          const at = row + 6 * ko;
-          codes[at] = SIGNED[hi]!;
-          codes[at + 1] = SIGNED[hi + 1]!;
-          codes[at + 2] = SIGNED[hi + 2]!;
-          codes[at + 3] = SIGNED[lo]!;
-          codes[at + 4] = SIGNED[lo + 1]!;
-          codes[at + 5] = SIGNED[lo + 2]!;
-        }
+    // K and 3·j are even (K3 is a multiple of 24, K2 of 32), so triple pairs start on u16 words; pair columns on u32 words.
+    const halves = new Uint16Array(codes.buffer, codes.byteOffset, codes.length >> 1);
+    const words = codeWords(codes);
+    let signedZero = 0;
+    for (let m = 0; m < g.M; m++) {
+      signedZero |= decodeTripleRow(bytes, g, m, halves);
+      const pos = ROW_AT[m & 31]!;
+      for (let kb2 = 0; kb2 < g.K2 / 32; kb2++) {
+        for (let ko = 0; ko < 8; ko++) words[(m * g.K + g.K3 + 32 * kb2 + 4 * ko) >> 2] = PAIR_WORD[bytes[pairGroupAt(g, m, kb2, ko) + pos]!]!;
       }
     }
-    const words = codeWords(codes);
-    const groups = pairGroupOrigins(g);
-    for (let grp = 0, off = g.pairStart; grp < groups.length / 2; grp++, off += 32) {
-      const m0 = groups[2 * grp]!;
-      const k = groups[2 * grp + 1]!;
-      for (let pos = 0; pos < 32; pos++) words[((m0 + ROW_AT[pos]!) * K + k) >> 2] = PAIR_WORD[bytes[off + pos]!]!;
-    }
+    if (signedZero) rejectSignedZeros(bytes, g);
   },
   accumulate(bytes, g, lanes) {
-    const { signStart, K3 } = g;
-    const kos = g.BK / 6; // index groups per sub-tile
-    const triples = tripleLut(lanes, K3 / 3);
-    const pairs = nibbleLut(lanes, pairColumns(K3, g.K2 / 2), PAIR_NIBBLE);
+    const triples = tripleLut(lanes, g.K3 / 3);
+    const pairs = nibbleLut(lanes, pairColumns(g.K3, g.K2 / 2), PAIR_NIBBLE);
     const sums = new Float64Array(2 * g.M);
-    const origins = subTileOrigins(g);
-    for (let tile = 0; tile < origins.length / 2; tile++) {
-      const idx = tile * kos * 32;
-      const sgn = signStart + (tile * kos * 32) / 4;
-      const m0 = origins[2 * tile]!;
-      const j0 = origins[2 * tile + 1]!;
-      for (let mi = 0; mi < 32; mi++) {
-        const pos = ROW_AT[mi]!;
-        let sw = 0;
-        let s0 = 0;
-        let s1 = 0;
-        for (let ko = 0; ko < kos; ko++) {
-          if ((ko & 3) === 0) sw = signWord(bytes, sgn, ko >> 2, mi);
-          const b = bytes[idx + ko * 32 + pos]!;
-          const bit = 15 - 4 * (ko & 3);
-          const j = j0 + 2 * ko;
-          const x = j * 64 + (((sw >> bit) & 1) << 5) + ((b >> 4) << 1);
-          const y = (j + 1) * 64 + (((sw >> (bit - 2)) & 1) << 5) + ((b & 15) << 1);
-          s0 += triples[x]! + triples[y]!;
-          s1 += triples[x + 1]! + triples[y + 1]!;
-        }
-        const at = 2 * (m0 + mi);
-        sums[at] = sums[at]! + s0;
-        sums[at + 1] = sums[at + 1]! + s1;
-      }
+    let signedZero = 0;
+    for (let m = 0; m < g.M; m++) {
+      signedZero |= tripleRowDot(bytes, g, m, triples, sums);
+      pairRowDot(bytes, g, m, pairs, sums);
     }
-    const groups = pairGroupOrigins(g);
-    for (let grp = 0, off = g.pairStart; grp < groups.length / 2; grp++, off += 32) {
-      const m0 = groups[2 * grp]!;
-      const hi = ((groups[2 * grp + 1]! - K3) / 2) * NIBBLE_STRIDE;
-      for (let pos = 0; pos < 32; pos++) {
-        const b = bytes[off + pos]!;
-        const at = 2 * (m0 + ROW_AT[pos]!);
-        const x = hi + ((b >> 4) << 1);
-        const y = hi + NIBBLE_STRIDE + ((b & 15) << 1);
-        sums[at] = sums[at]! + pairs[x]! + pairs[y]!;
-        sums[at + 1] = sums[at + 1]! + pairs[x + 1]! + pairs[y + 1]!;
-      }
-    }
+    if (signedZero) rejectSignedZeros(bytes, g);
     return sums;
   },
 });

@@ -20,8 +20,8 @@ const BLOCK_BYTES = CODE_BYTES + 2;
 const QH_START = 48;
 const TRITS = 5;
 
+/** A run of code bytes: first byte, byte count, element of byte 0's trit 0, element stride between trits, trits per byte. */
 interface Segment {
-  /** First code byte, number of bytes, first element, element stride between trits, trits per byte. */
   byte: number;
   count: number;
   elem: number;
@@ -73,15 +73,14 @@ function decodeSegment(bytes: Uint8Array, off: number, count: number, trits: num
  * blocks whose first column is `col0`.
  */
 function fillByteLut(lanes: Float64Array, col0: number, lut: Float64Array): void {
-  const v = new Float64Array(TRITS);
+  const v = new Float64Array(TRITS); // the lane values of a byte's trits (0 for a qh byte's unused fifth)
   for (const sg of SEGMENTS) {
     for (let i = 0; i < sg.count; i++) {
       const base = (sg.byte + i) * 512;
       for (let h = 0; h < 2; h++) {
         v.fill(0);
         for (let n = 0; n < sg.trits; n++) v[n] = lanes[2 * (col0 + sg.elem + i + n * sg.stride) + h]!;
-        const [v0, v1, v2, v3, v4] = v as unknown as [number, number, number, number, number];
-        for (let b = 0; b < 256; b++) lut[base + 2 * b + h] = T0[b]! * v0 + T1[b]! * v1 + T2[b]! * v2 + T3[b]! * v3 + T4[b]! * v4;
+        for (let b = 0; b < 256; b++) lut[base + 2 * b + h] = T0[b]! * v[0]! + T1[b]! * v[1]! + T2[b]! * v[2]! + T3[b]! * v[3]! + T4[b]! * v[4]!;
       }
     }
   }

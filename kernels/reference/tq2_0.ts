@@ -4,6 +4,7 @@
  * (low bits first), code c = t + 1; bytes 64–65 are the f16 d.
  */
 import { nibbleDot, nibbleLut } from "../lut.js";
+import { codeWords } from "./define-kernel.js";
 import { TQ_BLOCK, defineTqKernel } from "./tq-blocks.js";
 import { decodeRun, RUN_BYTES, RUN_ELEMENTS, runColumns, TWO_BIT_NIBBLE, type SlotShifts } from "./two-bit.js";
 import { NO_CODE_3, requireValidBytes } from "./valid-bytes.js";
@@ -19,7 +20,7 @@ export const tq20Kernel = defineTqKernel({
     for (let b = 0; b < blocks; b++) requireValidBytes(bytes, b * BLOCK_BYTES, b * BLOCK_BYTES + CODE_BYTES, NO_CODE_3, "tq2_0", "2-bit code 3");
   },
   decode(bytes, blocks, codes) {
-    const words = new Uint32Array(codes.buffer, codes.byteOffset, codes.length / 4);
+    const words = codeWords(codes);
     for (let b = 0; b < blocks; b++) {
       const w = b * (TQ_BLOCK / 4);
       decodeRun(bytes, b * BLOCK_BYTES, LSB_FIRST, words, w);

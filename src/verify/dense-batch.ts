@@ -69,18 +69,20 @@ export function denseAccumulators(codes: Int8Array, M: number, K: number, q: Int
     packLanes(q, tokens, K, first, S, lanes);
     const lut = nibbleLut(lanes, cols, CODE_NIBBLE);
     for (let r = 0, at = 0; r < M; r++) {
+      const row = r * rowWords;
       for (let g = 0; g < groups; g++, at++) {
         let s0 = 0;
         let s1 = 0;
         let bad = 0;
-        const w0 = g * groupWords;
-        for (let w = w0; w < w0 + groupWords; w++) {
-          const x = words[r * rowWords + w]!;
+        const end = row + (g + 1) * groupWords;
+        // p: table offset of the current word's low half-word (position 2w; the high one follows)
+        for (let i = row + g * groupWords, p = 2 * g * groupWords * NIBBLE_STRIDE; i < end; i++, p += 2 * NIBBLE_STRIDE) {
+          const x = words[i]!;
           const m = x & 0x03030303;
           const low = m & 0x01010101;
           bad |= x ^ (low | ((low & (m >>> 1)) * 0xfe)); // rebuilds 0x00 / 0x01 / 0xff from the fields
-          const a = 2 * w * NIBBLE_STRIDE + ((m & 3) | ((m >>> 6) & 12)) * 2;
-          const b = (2 * w + 1) * NIBBLE_STRIDE + (((m >>> 16) & 3) | ((m >>> 22) & 12)) * 2;
+          const a = p + (((m & 3) | ((m >>> 6) & 12)) << 1);
+          const b = p + NIBBLE_STRIDE + ((((m >>> 16) & 3) | ((m >>> 22) & 12)) << 1);
           s0 += lut[a]! + lut[b]!;
           s1 += lut[a + 1]! + lut[b + 1]!;
         }
