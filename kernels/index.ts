@@ -30,6 +30,8 @@ export function getKernel(name: string): Kernel {
   return KERNELS[name];
 }
 
+// CB158 is not ternary codes + scales, so it has its own contract (dequantize, float gemv), outside KERNELS.
+export { cb158Kernel, type Cb158Kernel, type Cb158Section, type Cb158SectionName } from "./reference/cb158.js";
 export { denseGemv } from "./dense.js";
 export { quantizeActivations, type ActivationScale, type QuantizedActivations } from "./activations.js";
 export { compareCodes, compareF32, compareI32, type Comparison, type CompareLayout, type F32CompareOptions, type Mismatch } from "./compare.js";

@@ -4,18 +4,22 @@
  * past the payload end is reported at the section's first byte (the counts or tiers before it are
  * then wrong, or the payload is cut short).
  */
+import { fail } from "../../src/core/errors.js";
 import { f16BitsToF32, f32FromBits } from "../../src/core/half.js";
 import { invalidCode, matrixDims, requireShape, type Dims } from "../checks.js";
 import type { MatrixShape } from "../types.js";
 import { TIER_SIZE, TIER_WIDTH } from "./cb158-codebook.js";
 import { bitsAt, hasSignBit, isFiniteHalf, streamBytes, u16At, u32At } from "./cb158-bytes.js";
-import { fail } from "../../src/core/errors.js";
 
 export const CB158 = "cb158";
 const HEADER_BYTES = 10;
 const BLOCK = 32;
 const BLOCKS_PER_SUPER = 8;
-const CHUNK = 32;
+/** Rows per salient-column scale. */
+export const CHUNK = 32;
+
+/** Bytes per salient column number (§8). */
+const columnBytes = (K: number) => (K <= 65536 ? 2 : 4);
 
 /** POW[k] = float32(2^(−k/2)), by the bit patterns of §4. */
 const POW = [
@@ -23,8 +27,21 @@ const POW = [
   0x3d800000, 0x3d3504f3, 0x3d000000, 0x3cb504f3, 0x3c800000, 0x3c3504f3, 0x3c000000, 0x3bb504f3,
 ].map(f32FromBits);
 
+export type Cb158SectionName =
+  | "header" | "tier ids" | "super-block scales" | "block scale codes" | "group indices"
+  | "salient columns" | "salient scales" | "salient codes" | "outlier indices" | "outlier residuals" | "padding";
+
+/** A section's bytes [start, end) in the payload (empty sections included). */
+export interface Cb158Section {
+  name: Cb158SectionName;
+  start: number;
+  end: number;
+}
+
 /** Everything a decoder needs, parsed from a validated payload. */
 export interface Cb158Tensor extends Dims {
+  /** The payload's sections in byte order, covering it exactly. */
+  sections: Cb158Section[];
   /** scale_b = float32(d · POW[k_b]) per block. */
   blockScales: Float32Array;
   /** Byte offset of the group-index stream. */
@@ -101,7 +118,7 @@ function checkIndices(bytes: Uint8Array, start: number, superBits: Float64Array,
 /** §8: salient columns (strictly ascending, < K), their chunk scales and 4-bit codes (never −8). */
 function readSalient(bytes: Uint8Array, start: number, t: Dims, Ns: number) {
   const R = Math.ceil(t.M / CHUNK);
-  const cw = t.K <= 65536 ? 2 : 4;
+  const cw = columnBytes(t.K);
   const size = Ns * (cw + 2 * R) + streamBytes(4 * Ns * t.M);
   requireFits(bytes, start, size, "salient columns");
   const columns = new Uint32Array(Ns);
@@ -164,5 +181,21 @@ export function openCb158(bytes: Uint8Array, shape: MatrixShape): Cb158Tensor {
   const salient = readSalient(bytes, indexEnd, t, Ns);
   const outliers = readOutliers(bytes, salient.end, t, No, salient.columns);
   for (let at = outliers.end; at < bytes.length; at++) if (bytes[at] !== 0) invalidCode(CB158, at, "non-zero padding byte");
-  return { ...t, ...scales, ...salient, ...outliers };
+  const ends: [Cb158SectionName, number][] = [
+    ["header", HEADER_BYTES],
+    ["tier ids", HEADER_BYTES + streamBytes(2 * S)],
+    ["super-block scales", HEADER_BYTES + streamBytes(2 * S) + 2 * S],
+    ["block scale codes", scales.indexOffset],
+    ["group indices", indexEnd],
+    ["salient columns", indexEnd + Ns * columnBytes(t.K)],
+    ["salient scales", salient.codesOffset],
+    ["salient codes", salient.end],
+    ["outlier indices", salient.end + 4 * No],
+    ["outlier residuals", outliers.end],
+    ["padding", bytes.length],
+  ];
+  const sections = ends.map(([name, end], i) => ({ name, start: i === 0 ? 0 : ends[i - 1]![1], end }));
+  const { blockScales, superBits, superCaps, indexOffset } = scales;
+  const { columns, columnScales, codesOffset } = salient;
+  return { ...t, sections, blockScales, superBits, superCaps, indexOffset, columns, columnScales, codesOffset, outliers: outliers.outliers, residuals: outliers.residuals };
 }

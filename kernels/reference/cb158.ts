@@ -8,10 +8,12 @@ import { fail } from "../../src/core/errors.js";
 import type { MatrixShape } from "../types.js";
 import { CODEWORDS, GROUP, TIER_WIDTH } from "./cb158-codebook.js";
 import { bitsAt } from "./cb158-bytes.js";
-import { CB158, openCb158, type Cb158Tensor } from "./cb158-open.js";
+import { CB158, CHUNK, openCb158, type Cb158Section, type Cb158Tensor } from "./cb158-open.js";
 
+export type { Cb158Section, Cb158SectionName } from "./cb158-open.js";
+
+/** 8 blocks of 4 groups. */
 const GROUPS_PER_SUPER = 32;
-const CHUNK = 32;
 
 export interface Cb158Kernel {
   readonly name: "cb158";
@@ -23,6 +25,8 @@ export interface Cb158Kernel {
    * dequantized matrix is never held.
    */
   gemv(bytes: Uint8Array, shape: MatrixShape, params: undefined, x: Float32Array): Float64Array;
+  /** The byte ranges of the payload's sections (§5–§10), after the same validation. */
+  sections(bytes: Uint8Array, shape: MatrixShape): Cb158Section[];
 }
 
 /** Writes row `i` of Ŵ into `row` (length K); `next` is the first outlier not before the row. */
@@ -72,4 +76,5 @@ export const cb158Kernel: Cb158Kernel = {
     }
     return y;
   },
+  sections: (bytes, shape) => openCb158(bytes, shape).sections,
 };
