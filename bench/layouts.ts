@@ -14,6 +14,7 @@ import { getKernel, quantizeActivations } from "../kernels/index.js";
 import { absmeanTernarize } from "../src/quant/index.js";
 import { denseAccumulators } from "../src/verify/dense-batch.js";
 import { probeActivations, verifyTensor } from "../src/verify/index.js";
+import { gaussianLike } from "../src/core/prng.js";
 
 const M = 4096;
 const K = 4096;
@@ -40,11 +41,7 @@ function time(fn: () => unknown): number {
 
 /** Gaussian-like weights (LCG, sum of four uniforms). */
 function weights(): Float32Array {
-  const out = new Float32Array(N);
-  let s = 0x9e3779b9;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
-  for (let i = 0; i < N; i++) out[i] = (u() + u() + u() + u() - 2) * 0.02;
-  return out;
+  return gaussianLike(N, 0x9e3779b9, 0.02);
 }
 
 const ms = (s: number) => (s * 1e3).toFixed(1);

@@ -8,17 +8,14 @@ import { writeSafetensors, type TensorToWrite } from "../../formats/safetensors/
 import { permuteQkRows } from "../../src/model/index.js";
 import { tlKvs } from "../../src/pipeline/metadata.js";
 import { absmeanTernarize } from "../../src/quant/index.js";
+import { gaussianLike } from "../../src/core/prng.js";
 
 export type Ternary = "tq1_0" | "tq2_0" | "i2_s" | "tl1" | "tl2";
 const TYPE_OF: Record<Ternary, number> = { tq1_0: GGML_TYPE.TQ1_0, tq2_0: GGML_TYPE.TQ2_0, i2_s: GGML_TYPE.I2_S, tl1: GGML_TYPE.TL1, tl2: GGML_TYPE.TL2 };
 
 /** Deterministic gaussian-like weights (LCG, sum of four uniforms), scaled to ~0.05. */
 export function randomWeights(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  const u = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
-  for (let i = 0; i < n; i++) out[i] = (u() + u() + u() + u() - 2) * 0.05;
-  return out;
+  return gaussianLike(n, seed, 0.05);
 }
 
 export interface TernaryTensorSpec {

@@ -7,18 +7,10 @@ import { isTernpackError } from "../../src/core/errors.js";
 import { bufferSource } from "../../src/core/io.js";
 import { readGguf } from "../../formats/gguf/index.js";
 import { readFixture } from "../helpers/fixtures.js";
+import { mulberry32 } from "../../src/core/prng.js";
 
-/** mulberry32: a small deterministic PRNG, so a failing variant can be replayed by its index. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic PRNG, so a failing variant can be replayed by its index. */
+const prng = mulberry32;
 
 const VARIANTS = 2000;
 

@@ -4,6 +4,7 @@ import { firstDifference } from "../../formats/layouts/diff.js";
 import type { Layout, TernaryTensor, TlParams } from "../../formats/layouts/types.js";
 import { isTernpackError, type ErrorCode } from "../../src/core/errors.js";
 import { goldenCases, readF32, readI8, readU8, sha256, type GoldenCase } from "../helpers/fixtures.js";
+import { lcg32 } from "../../src/core/prng.js";
 
 export interface TlGolden {
   c: GoldenCase;
@@ -50,11 +51,8 @@ export function expectGoldenPayload(g: TlGolden, packed: Uint8Array): void {
 /** Deterministic pseudo-random ternary codes (LCG), roughly uniform over {-1, 0, +1}. */
 export function randomCodes(n: number, seed: number): Int8Array {
   const out = new Int8Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = Math.floor(((s >>> 16) * 3) / 65536) - 1;
-  }
+  const next = lcg32(seed);
+  for (let i = 0; i < n; i++) out[i] = Math.floor(((next() >>> 16) * 3) / 65536) - 1;
   return out;
 }
 

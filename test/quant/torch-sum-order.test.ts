@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { torchSumF32 } from "../../src/quant/index.js";
+import { lcg32 } from "../../src/core/prng.js";
 
 const f = Math.fround;
 type Vec = number[];
@@ -51,8 +52,8 @@ function readmeSum(x: Float32Array): number {
 }
 
 function values(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const u = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const next = lcg32(seed);
+  const u = () => next() / 4294967296;
   return Float32Array.from({ length: n }, () => (u() - 0.4) * 2 ** Math.floor(u() * 40 - 20));
 }
 

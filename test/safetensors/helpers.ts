@@ -2,6 +2,7 @@
 import { expect } from "vitest";
 import { TernpackError, type ErrorCode } from "../../src/core/errors.js";
 import { bufferSource, type ByteSource } from "../../src/core/io.js";
+import { mulberry32 } from "../../src/core/prng.js";
 
 /** A file built byte by byte: u64 LE `n` (default: the header's byte length), header, data. */
 export function buildFile(header: string, data: Uint8Array | number = 0, n?: bigint): Uint8Array {
@@ -59,14 +60,7 @@ export async function expectCode(p: Promise<unknown>, code: ErrorCode): Promise<
 
 /** mulberry32: small, deterministic. */
 export function prng(seed: number): { next(): number; int(n: number): number; pick<T>(xs: readonly T[]): T } {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   return { next, int, pick: (xs) => xs[int(xs.length)]! };
 }
