@@ -3,7 +3,8 @@
  * the per-tensor f32 scale block, the TL pair index, and TL's float → ternary transform.
  */
 import { fail } from "../../src/core/errors.js";
-import type { TernaryTensor } from "./types.js";
+import { defineLayout } from "./registry.js";
+import type { Layout, LayoutParams, TernaryTensor } from "./types.js";
 
 /** The converter's "is zero" threshold, compared in float32 (numpy 2 casts the Python 1e-6 down). */
 export const ZERO_THRESHOLD = Math.fround(1e-6);
@@ -121,4 +122,36 @@ export function tlTransform(layout: string, values: Float32Array, shape: Matrix)
     codes[i] = a < ZERO_THRESHOLD ? 0 : w > 0 ? 1 : -1;
   }
   return { shape: [shape.M, shape.K], codes, scales: Float32Array.of(max) };
+}
+
+export interface TlLayoutSpec {
+  name: "tl1" | "tl2";
+  ggmlType: number;
+  description: string;
+  /** Validates shape + tiling and returns the exact payload size. */
+  totalBytes(shape: readonly number[], params?: LayoutParams): number;
+  pack(tensor: TernaryTensor, params?: LayoutParams): Uint8Array;
+  unpack(bytes: Uint8Array, shape: readonly number[], params?: LayoutParams): TernaryTensor;
+}
+
+/** Registers a TL layout: the two differ only in their tiling, packing and description. */
+export function defineTlLayout({ name, ggmlType, description, totalBytes, pack, unpack }: TlLayoutSpec): Layout & Required<Pick<Layout, "pack" | "unpack">> {
+  const label = name.toUpperCase();
+  return defineLayout({
+    name,
+    kind: "ternary",
+    ggmlType,
+    /** Like the fork's type traits (blck_size = 1): the real structure is the tiling. */
+    blockSize: 1,
+    runtime: "bitnet.cpp",
+    description,
+    check(shape, params?) {
+      totalBytes(shape, params);
+    },
+    bytesFor: totalBytes,
+    encode: (values, shape, params?) => pack(tlTransform(label, values, matrixShape(label, shape)), params),
+    decode: (bytes, shape, params?) => dequantize(unpack(bytes, shape, params)),
+    pack,
+    unpack,
+  });
 }

@@ -8,13 +8,13 @@
 import { fail } from "../../src/core/errors.js";
 import { GGML_TYPE } from "../gguf/ggml-types.js";
 import { ggmlTensorBytes } from "../gguf/tensor-bytes.js";
-import { defineLayout } from "./registry.js";
 import {
   MAX_PAIR_INDEX,
   PAIR_FIRST,
   PAIR_SECOND,
   SCALE_BLOCK_BYTES,
   badTernary,
+  defineTlLayout,
   dequantize,
   matrixShape,
   readScale,
@@ -123,27 +123,12 @@ function unpack(bytes: Uint8Array, shape: readonly number[], params?: LayoutPara
   return { shape: [p.M, p.K], codes, scales: Float32Array.of(readScale(bytes, p.scaleOffset)) };
 }
 
-export const tl1 = defineLayout({
+export const tl1 = defineTlLayout({
   name: "tl1",
-  kind: "ternary",
   ggmlType: GGML_TYPE.TL1,
-  /** Like the fork's type traits (blck_size = 1): the real structure is the (BM, BK, bm) tiling. */
-  blockSize: 1,
-  runtime: "bitnet.cpp",
   description:
     "bitnet.cpp TL1 (ARM LUT): 4-bit pair indices tiled by (BM, BK, bm), then a 32-byte block with the f32 scale",
-  check(shape, params?) {
-    plan(shape, params);
-  },
-  bytesFor(shape, params?) {
-    return plan(shape, params).totalBytes;
-  },
-  encode(values, shape, params?) {
-    return pack(tlTransform(NAME, values, matrixShape(NAME, shape)), params);
-  },
-  decode(bytes, shape, params?) {
-    return dequantize(unpack(bytes, shape, params));
-  },
+  totalBytes: (shape, params) => plan(shape, params).totalBytes,
   pack,
   unpack,
 });

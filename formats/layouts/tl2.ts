@@ -8,13 +8,13 @@
 import { fail } from "../../src/core/errors.js";
 import { GGML_TYPE } from "../gguf/ggml-types.js";
 import { ggmlTensorBytes } from "../gguf/tensor-bytes.js";
-import { defineLayout } from "./registry.js";
 import {
   MAX_PAIR_INDEX,
   PAIR_FIRST,
   PAIR_SECOND,
   SCALE_BLOCK_BYTES,
   badTernary,
+  defineTlLayout,
   dequantize,
   matrixShape,
   readScale,
@@ -198,27 +198,12 @@ function unpack(bytes: Uint8Array, shape: readonly number[], params?: LayoutPara
   return { shape: [p.M, K], codes, scales: Float32Array.of(readScale(bytes, p.scaleOffset)) };
 }
 
-export const tl2 = defineLayout({
+export const tl2 = defineTlLayout({
   name: "tl2",
-  kind: "ternary",
   ggmlType: GGML_TYPE.TL2,
-  /** Like the fork's type traits (blck_size = 1): the real structure is the (BM, BK) tiling. */
-  blockSize: 1,
-  runtime: "bitnet.cpp",
   description:
     "bitnet.cpp TL2 (x86 LUT): 3-weight groups (4-bit index + sign bit) and a 2-weight tail tiled by (BM, BK), padded, then a 32-byte f32 scale block",
-  check(shape, params?) {
-    plan(shape, params);
-  },
-  bytesFor(shape, params?) {
-    return plan(shape, params).totalBytes;
-  },
-  encode(values, shape, params?) {
-    return pack(tlTransform(NAME, values, matrixShape(NAME, shape)), params);
-  },
-  decode(bytes, shape, params?) {
-    return dequantize(unpack(bytes, shape, params));
-  },
+  totalBytes: (shape, params) => plan(shape, params).totalBytes,
   pack,
   unpack,
 });
