@@ -10,12 +10,15 @@ export {
   type KeepType,
   type FallbackType,
   type Method,
+  type Cb158Resolved,
+  type ImportanceSource,
 } from "./options.js";
 export type {
   BitsPerWeight,
   CodeSource,
   ConversionPlan,
   Fallback,
+  PlannedCb158,
   PlannedShard,
   PlannedTensor,
   PlanTotals,
@@ -26,7 +29,10 @@ export type {
 export { chooseOutput, type OutputChoice } from "./choose-type.js";
 export { openModelSource, headEqualsEmbedding, needsHeadComparison, type ModelSource, type OpenModelOptions } from "./source.js";
 export { buildPlan, flavorOf, type PlanInputs } from "./plan.js";
-export { conversionMetadata, tlKvs, type TlRecord } from "./metadata.js";
+export { conversionMetadata, tlKvs, cb158Kvs, type TlRecord, type Cb158Record } from "./metadata.js";
+export { cb158QuantizeJob } from "./cb158-step.js";
+export { cb158TensorReport, cb158Totals, type Cb158TensorReport, type Cb158Totals } from "./cb158-report.js";
+export { loadImportance, attachImportance, FLAT_IMPORTANCE_WARNING, type LoadedImportance } from "./importance.js";
 export { groupTensors, layoutShards, shardPaths, splitKvs } from "./shards.js";
 export { mapJob, quantizeJob, packJob, verifyJob, processJob, jobReport, type VerifyStepOptions } from "./steps.js";
 export {

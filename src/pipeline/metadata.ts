@@ -9,6 +9,12 @@
  *   ternpack.<tl1|tl2>.bk       ARRAY UINT32  BK (columns per tile)
  *   ternpack.<tl1|tl2>.bmm      ARRAY UINT32  bm (rows per sub-tile)
  *   ternpack.<tl1|tl2>.source   ARRAY STRING  "explicit" | "preset:<model>" | "rule"
+ * Files of method "cb158" (CB158 tensors exported as F16 of their reconstruction) record:
+ *   ternpack.cb158.bpw            FLOAT32       target bits per weight
+ *   ternpack.cb158.export         STRING        "dequantized-f16": the tensors hold Ŵ, not CB158 bytes
+ *   ternpack.cb158.importance     STRING        "imatrix:<file name>" | "calib:<file name>" | "flat"
+ *   ternpack.cb158.tensors        ARRAY STRING  the CB158 tensors, in file order
+ *   ternpack.cb158.effective_bpw  ARRAY FLOAT32 per tensor: 8 · CB158 packed bytes / weights (every stored bit)
  * They come just before general.quantization_version; runtimes ignore unknown keys.
  */
 import { GENERAL } from "../../formats/gguf/keys.js";
@@ -27,10 +33,18 @@ export interface TlRecord {
   source: string;
 }
 
+export interface Cb158Record {
+  bpw: number;
+  /** "imatrix:<file name>", "calib:<file name>" or "flat". */
+  importance: string;
+  tensors: readonly { tensor: string; effectiveBpw: number }[];
+}
+
 export interface MetadataInputs {
   parameterCount: number;
   provenance: Provenance | undefined;
   tl: readonly TlRecord[];
+  cb158?: Cb158Record;
 }
 
 const arrayKv = (key: string, value: GgufArrayInput): MetadataKv => ({ key, type: T.ARRAY, value });
@@ -50,6 +64,18 @@ export function tlKvs(records: readonly TlRecord[]): MetadataKv[] {
   ];
 }
 
+/** The `ternpack.cb158.*` KVs (none for other methods). */
+export function cb158Kvs(record: Cb158Record | undefined): MetadataKv[] {
+  if (!record) return [];
+  return [
+    { key: "ternpack.cb158.bpw", type: T.FLOAT32, value: record.bpw },
+    { key: "ternpack.cb158.export", type: T.STRING, value: "dequantized-f16" },
+    { key: "ternpack.cb158.importance", type: T.STRING, value: record.importance },
+    arrayKv("ternpack.cb158.tensors", { elementType: T.STRING, values: record.tensors.map((r) => r.tensor) }),
+    arrayKv("ternpack.cb158.effective_bpw", { elementType: T.FLOAT32, values: record.tensors.map((r) => r.effectiveBpw) }),
+  ];
+}
+
 export function conversionMetadata(source: ModelSource, o: ResolvedOptions, inputs: MetadataInputs): MetadataKv[] {
   const kvs = ggufMetadata(source.spec, {
     name: idToTitle(folderName(source)),
@@ -59,7 +85,8 @@ export function conversionMetadata(source: ModelSource, o: ResolvedOptions, inpu
     parameterCount: inputs.parameterCount,
     tokenizer: source.tokenizer.kv,
   });
+  const ours = [...tlKvs(inputs.tl), ...cb158Kvs(inputs.cb158)];
   const last = kvs.length - 1;
-  if (kvs[last]?.key !== GENERAL.QUANTIZATION_VERSION) return [...kvs, ...tlKvs(inputs.tl)];
-  return [...kvs.slice(0, last), ...tlKvs(inputs.tl), kvs[last]!];
+  if (kvs[last]?.key !== GENERAL.QUANTIZATION_VERSION) return [...kvs, ...ours];
+  return [...kvs.slice(0, last), ...ours, kvs[last]!];
 }

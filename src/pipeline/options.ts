@@ -7,6 +7,7 @@ import type { ByteSink } from "../core/atomic-file.js";
 import { fail } from "../core/errors.js";
 import type { ByteSource } from "../core/io.js";
 import { LLAMA_FTYPE } from "../../formats/gguf/ftype.js";
+import { DEFAULT_BPW } from "../../formats/layouts/cb158-format.js";
 import type { TlParams } from "../../formats/layouts/types.js";
 import type { Provenance } from "../model/provenance.js";
 import type { Runtime } from "../model/spec.js";
@@ -17,7 +18,7 @@ export type Target = Runtime;
 export type TernaryLayoutName = "tq1_0" | "tq2_0" | "i2_s" | "tl1" | "tl2";
 export type KeepType = "f32" | "f16" | "bf16" | "q8_0";
 export type FallbackType = "f16" | "q8_0" | "error";
-export type Method = "absmean" | "none";
+export type Method = "absmean" | "cb158" | "none";
 
 export interface ConvertOptions {
   /** A model folder (config.json + model.safetensors or a sharded index), or a safetensors/index file. */
@@ -28,8 +29,22 @@ export interface ConvertOptions {
   target?: Target;
   /** Ternary layout: llama.cpp tq2_0 (default) | tq1_0; bitnet.cpp i2_s (default) | tl1 | tl2. */
   layout?: TernaryLayoutName;
-  /** "absmean" (default) ternarizes the block projections; "none" writes every 2-D tensor in keepType. */
+  /**
+   * "absmean" (default) ternarizes the block projections; "cb158" quantizes them with the CB158
+   * quantizer (written dequantized, see `exportDequantized`); "none" writes every 2-D tensor in keepType.
+   */
   method?: Method;
+  /** method "cb158": target bits per weight, every stored bit counted (default 1.58). */
+  bpw?: number;
+  /** method "cb158": a llama.cpp/ternpack importance matrix file (legacy .dat or GGUF). */
+  imatrix?: string;
+  /** method "cb158": a calibration text file; its importance matrix is collected on the original model. */
+  calib?: string;
+  /**
+   * method "cb158" (required there): write each CB158 tensor as F16 of its exact reconstruction.
+   * No runtime executes CB158 yet and the ternpack container is not defined, so this is the only output.
+   */
+  exportDequantized?: boolean;
   /** Type of the 2-D tensors that are not ternarized (embeddings, output, dense modules); default "f16". */
   keepType?: KeepType;
   /** Type of ternary tensors whose shape the layout cannot hold; default "f16". */
@@ -71,6 +86,8 @@ export interface ResolvedOptions {
   verifyOptions: VerifyOptions;
   workers: number;
   splitMaxBytes: number | undefined;
+  /** method "cb158": the target bpw and where the importance comes from; undefined otherwise. */
+  cb158: Cb158Resolved | undefined;
   /** general.file_type. */
   fileType: number;
 }
@@ -80,9 +97,20 @@ const LAYOUTS_OF: Record<Target, readonly TernaryLayoutName[]> = {
   "bitnet.cpp": ["i2_s", "tl1", "tl2"],
 };
 
+/** Where CB158's per-tensor importance vectors come from. */
+export type ImportanceSource = { kind: "imatrix"; path: string } | { kind: "calib"; path: string } | { kind: "flat" };
+
+export interface Cb158Resolved {
+  bpw: number;
+  importance: ImportanceSource;
+}
+
+/** Largest target accepted: 16 bits per weight is already more than the F16 it is exported as. */
+const MAX_BPW = 16;
+
 const KEEP_TYPES: readonly KeepType[] = ["f32", "f16", "bf16", "q8_0"];
 const FALLBACKS: readonly FallbackType[] = ["f16", "q8_0", "error"];
-const METHODS: readonly Method[] = ["absmean", "none"];
+const METHODS: readonly Method[] = ["absmean", "cb158", "none"];
 
 /** general.file_type of each output type (gguf.md §6). */
 export const FILE_TYPE_OF: Record<TernaryLayoutName | KeepType, number> = {
@@ -114,6 +142,27 @@ export function defaultWorkers(): number {
   return Math.min(2, availableParallelism());
 }
 
+const EXPORT_WHY =
+  "method cb158 needs exportDequantized (--export-dequantized): no runtime executes CB158 and the ternpack container is a future format, " +
+  "so the only output today is a GGUF with every CB158 tensor written as F16 of its exact reconstruction (what llama.cpp tools can evaluate)";
+
+function resolveCb158(o: ConvertOptions, method: Method): Cb158Resolved | undefined {
+  if (method !== "cb158") {
+    for (const key of ["bpw", "imatrix", "calib", "exportDequantized"] as const) {
+      if (o[key] !== undefined) fail("USAGE", { detail: `${key} applies to method cb158, not ${method}` });
+    }
+    return undefined;
+  }
+  if (o.exportDequantized !== true) fail("USAGE", { detail: EXPORT_WHY });
+  if (o.layout !== undefined) fail("USAGE", { detail: `layout does not apply to method cb158 (its tensors are exported as F16)` });
+  if (o.imatrix !== undefined && o.calib !== undefined) fail("USAGE", { detail: "give either imatrix or calib, not both" });
+  const bpw = o.bpw ?? DEFAULT_BPW;
+  if (!(Number.isFinite(bpw) && bpw > 0 && bpw <= MAX_BPW)) fail("USAGE", { detail: `bpw must be a number in (0, ${MAX_BPW}]; got ${bpw}` });
+  const importance: ImportanceSource =
+    o.imatrix !== undefined ? { kind: "imatrix", path: o.imatrix } : o.calib !== undefined ? { kind: "calib", path: o.calib } : { kind: "flat" };
+  return { bpw, importance };
+}
+
 export function resolveOptions(o: ConvertOptions): ResolvedOptions {
   if (typeof o.input !== "string" || o.input === "") fail("USAGE", { detail: "input (a model folder or safetensors file) is required" });
   if (!o.dryRun && (typeof o.output !== "string" || o.output === "")) fail("USAGE", { detail: "output (the GGUF path) is required unless dryRun is set" });
@@ -123,6 +172,7 @@ export function resolveOptions(o: ConvertOptions): ResolvedOptions {
   const method = oneOf("method", o.method, METHODS, "absmean");
   const keepType = oneOf("keepType", o.keepType, KEEP_TYPES, "f16");
   const fallback = oneOf("fallback", o.fallback, FALLBACKS, "f16");
+  const cb158 = resolveCb158(o, method);
   if (o.tl !== undefined && layout !== "tl1" && layout !== "tl2") fail("USAGE", { detail: `tl parameters apply to layouts tl1/tl2, not ${layout}` });
   return {
     target,
@@ -135,6 +185,8 @@ export function resolveOptions(o: ConvertOptions): ResolvedOptions {
     verifyOptions: o.verifyOptions ?? {},
     workers: count("workers", o.workers, 0) ?? defaultWorkers(),
     splitMaxBytes: count("splitMaxBytes", o.splitMaxBytes, 1),
-    fileType: FILE_TYPE_OF[method === "none" ? keepType : layout],
+    cb158,
+    // cb158 block projections are F16 in the file, whatever keepType the embeddings use
+    fileType: FILE_TYPE_OF[method === "none" ? keepType : method === "cb158" ? "f16" : layout],
   };
 }

@@ -3,6 +3,7 @@
  * offset, the output files, the KVs, totals and bits per weight. It backs `dryRun`, progress
  * totals and the writer, which re-declares exactly these tensor infos.
  */
+import { basename } from "node:path";
 import { GGUF_DEFAULT_ALIGNMENT } from "../../formats/gguf/constants.js";
 import { ggmlTypeName, type GgufFlavor } from "../../formats/gguf/ggml-types.js";
 import { ggmlTensorBytes } from "../../formats/gguf/tensor-bytes.js";
@@ -14,7 +15,7 @@ import { runtimeWarnings } from "../model/runtime-warnings.js";
 import type { Provenance } from "../model/provenance.js";
 import { chooseOutput } from "./choose-type.js";
 import { conversionMetadata } from "./metadata.js";
-import type { ResolvedOptions } from "./options.js";
+import type { ImportanceSource, ResolvedOptions } from "./options.js";
 import { layoutShards } from "./shards.js";
 import type { ModelSource } from "./source.js";
 import type { BitsPerWeight, ConversionPlan, PlannedTensor, PlanTotals } from "./types.js";
@@ -98,6 +99,10 @@ function fallbackWarnings(fallbacks: ConversionPlan["fallbacks"]): string[] {
   });
 }
 
+function importanceLabel(source: ImportanceSource): string {
+  return source.kind === "flat" ? "flat" : `${source.kind}:${basename(source.path)}`;
+}
+
 export function buildPlan({ source, options: o, output, headEqualsEmbedding, metadata }: PlanInputs): ConversionPlan {
   const { spec, checkpoint } = source;
   const mapped = planTensors(spec, checkpoint.tensors, { aliases: checkpoint.aliases, headEqualsEmbedding });
@@ -107,6 +112,11 @@ export function buildPlan({ source, options: o, output, headEqualsEmbedding, met
     parameterCount: countParameters(mapped.entries),
     provenance: metadata,
     tl: rows.filter((r) => r.tl !== undefined).map((r) => ({ tensor: r.name, layout: r.layout, ...r.tl! })),
+    cb158: o.cb158 && {
+      bpw: o.cb158.bpw,
+      importance: importanceLabel(o.cb158.importance),
+      tensors: rows.filter((r) => r.cb158 !== undefined).map((r) => ({ tensor: r.name, effectiveBpw: r.cb158!.effectiveBpw })),
+    },
   });
   const shards = layoutShards(output, kv, rows, { alignment: GGUF_DEFAULT_ALIGNMENT, flavor: flavorOf(o), splitMaxBytes: o.splitMaxBytes });
   const tensors: PlannedTensor[] = [];

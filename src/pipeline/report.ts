@@ -2,6 +2,7 @@
 import type { TlParams } from "../../formats/layouts/types.js";
 import type { TernaryStats } from "../quant/stats.js";
 import type { VerifyResult } from "../verify/types.js";
+import { cb158Totals, type Cb158TensorReport, type Cb158Totals } from "./cb158-report.js";
 import type { BitsPerWeight, CodeSource, ConversionPlan, PlannedTensor, PlanTotals, TensorJob } from "./types.js";
 
 export interface TensorReport {
@@ -28,6 +29,8 @@ export interface TensorReport {
   verification: VerifyResult | undefined;
   /** Code statistics (ternarized tensors; relativeError when the source held float weights). */
   stats: TernaryStats | undefined;
+  /** method "cb158": size and quality of the CB158 quantization this tensor's F16 reconstruction came from. */
+  cb158: Cb158TensorReport | undefined;
 }
 
 export interface ConvertResult {
@@ -38,8 +41,10 @@ export interface ConvertResult {
   tensors: TensorReport[];
   totals: PlanTotals;
   bitsPerWeight: BitsPerWeight;
-  /** Tensors that passed the reference-kernel verification. */
+  /** Tensors that passed the reference-kernel verification (CB158 tensors: the bit-exact decode check). */
   verified: number;
+  /** method "cb158": model-level totals (and the tensors kept at keepType); undefined otherwise. */
+  cb158: Cb158Totals | undefined;
   warnings: string[];
   /** Worker threads used (0 = the main thread). */
   workers: number;
@@ -63,7 +68,20 @@ function tensorReport(t: PlannedTensor, job: TensorJob | undefined): TensorRepor
     sigma: job?.sigma,
     verification: job?.verification,
     stats: job?.stats,
+    cb158: job?.cb158,
   };
+}
+
+/** CB158 totals over `tensors`; every other 2-D tensor is reported as kept (embeddings, head, fallbacks). */
+function cb158Summary(plan: ConversionPlan, tensors: readonly TensorReport[]): Cb158Totals | undefined {
+  const bpw = plan.tensors.find((t) => t.cb158)?.cb158?.bpw;
+  if (plan.method !== "cb158" || bpw === undefined) return undefined;
+  const rows = plan.tensors.map((t, i) => ({ name: t.name, parameters: t.parameters, bytes: t.nbytes, cb158: tensors[i]!.cb158, planned: t.cb158, dims: t.shape.length }));
+  return cb158Totals(
+    bpw,
+    rows.filter((r) => r.planned),
+    rows.filter((r) => !r.planned && r.dims === 2),
+  );
 }
 
 export interface ResultFacts {
@@ -84,7 +102,8 @@ export function conversionResult(plan: ConversionPlan, facts: ResultFacts): Conv
     tensors,
     totals: plan.totals,
     bitsPerWeight: plan.bitsPerWeight,
-    verified: tensors.filter((t) => t.verification?.ok).length,
+    verified: tensors.filter((t) => t.verification?.ok || t.cb158).length,
+    cb158: facts.dryRun ? undefined : cb158Summary(plan, tensors),
     warnings: [...plan.warnings, ...facts.warnings],
     workers: facts.workers,
     elapsedMs: performance.now() - facts.startedAt,

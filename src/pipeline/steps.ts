@@ -8,7 +8,8 @@
  *   verify    the payload through the independent reference kernel (VERIFY_FAILED on mismatch),
  *             plus code statistics
  * A ternarized tensor stored in a float/Q8_0 fallback type is written as σ·t, the weights the
- * ternary model computes with.
+ * ternary model computes with. A CB158 tensor (method "cb158") is quantized, packed and checked in
+ * its own quantize step (cb158-step.ts) and leaves it as its reconstruction, packed here as F16.
  */
 import { fail } from "../core/errors.js";
 import { float32Decoder } from "../../formats/safetensors/decode.js";
@@ -20,6 +21,7 @@ import { permuteQkRows } from "../model/permute.js";
 import { hfPackedToTernary } from "../quant/hf-packed.js";
 import { ternaryStats } from "../quant/stats.js";
 import { ternarizeTensor } from "../quant/tensor-ternary.js";
+import { cb158QuantizeJob } from "./cb158-step.js";
 import { assertVerified } from "../verify/verify-tensor.js";
 import { verifyPacked } from "../verify/verify-quantized.js";
 import type { VerifyOptions } from "../verify/types.js";
@@ -44,6 +46,9 @@ function permuted<T extends Float32Array | Int8Array>(data: T, t: PlannedTensor)
   return t.permute ? permuteQkRows(data, t.shape[0]!, t.permute.heads, t.name) : data;
 }
 
+/** What map keeps of its input besides the tensor: the CB158 importance vector. */
+const carried = (job: TensorJob): Pick<TensorJob, "importance"> => (job.importance ? { importance: job.importance } : {});
+
 export function mapJob(job: TensorJob): TensorJob {
   const t = job.tensor;
   const data = need(job.data, "map", "the checkpoint bytes", t.name);
@@ -51,15 +56,16 @@ export function mapJob(job: TensorJob): TensorJob {
     const scaleBytes = need(job.weightScale, "map", "the weight_scale bytes", t.name);
     const weightScale = float32Decoder(t.packed.weightScaleDtype as SafetensorsDtype, t.packed.weightScale)(scaleBytes)[0]!;
     const r = hfPackedToTernary(data, t.sourceShape, t.packed.outFeatures, weightScale, t.packed.convention, t.source);
-    return { tensor: t, ternary: { codes: permuted(r.codes, t), sigma: r.scale, from: "hf-packed" } };
+    return { tensor: t, ternary: { codes: permuted(r.codes, t), sigma: r.scale, from: "hf-packed" }, ...carried(job) };
   }
   const values = float32Decoder(t.sourceDtype as SafetensorsDtype, t.source)(data);
   requireFinite(values, t);
-  return { tensor: t, values: permuted(values, t) };
+  return { tensor: t, values: permuted(values, t), ...carried(job) };
 }
 
 export function quantizeJob(job: TensorJob): TensorJob {
   const t = job.tensor;
+  if (t.cb158) return cb158QuantizeJob(job, job.values ?? (job.ternary && dequantized(job.ternary)));
   if (!t.ternarize || job.ternary) return job;
   return { ...job, ternary: ternarizeTensor(need(job.values, "quantize", "float values", t.name), t.shape, t.source) };
 }
@@ -111,10 +117,10 @@ export function verifyJob(job: TensorJob, options: VerifyStepOptions = {}): Tens
 
 /** A job's report: the tensor, verification, statistics and how its codes were obtained, without any array. */
 export function jobReport(job: TensorJob): TensorJob {
-  const { tensor, verification, stats, ternary } = job;
+  const { tensor, verification, stats, ternary, cb158 } = job;
   const codeSource = job.codeSource ?? ternary?.from;
   const sigma = job.sigma ?? ternary?.sigma;
-  return { tensor, verification, stats, ...(codeSource ? { codeSource } : {}), ...(sigma !== undefined ? { sigma } : {}) };
+  return { tensor, verification, stats, ...(codeSource ? { codeSource } : {}), ...(sigma !== undefined ? { sigma } : {}), ...(cb158 ? { cb158 } : {}) };
 }
 
 /** map → quantize → pack → verify for one tensor; returns the payload with the report. */

@@ -8,6 +8,7 @@ import type { HfPackedSource } from "../model/tensor-map.js";
 import type { TernaryStats } from "../quant/stats.js";
 import type { CodeSource, TensorTernary } from "../quant/tensor-ternary.js";
 import type { VerifyResult } from "../verify/types.js";
+import type { Cb158TensorReport } from "./cb158-report.js";
 
 /** A tensor stored in another type than planned, and why. */
 export interface Fallback {
@@ -50,6 +51,8 @@ export interface PlannedTensor {
   /** Stored in a ternary layout (and therefore verified). */
   ternaryLayout: boolean;
   fallback: Fallback | undefined;
+  /** method "cb158": quantized with CB158 and written as F16 of the reconstruction; undefined otherwise. */
+  cb158?: PlannedCb158;
   /** q/k rows to permute (arch llama). */
   permute: QkPermutation | undefined;
   packed: HfPackedSource | undefined;
@@ -61,6 +64,18 @@ export interface PlannedTensor {
   offset: number;
   /** Absolute offset in the shard file. */
   absoluteOffset: number;
+}
+
+/** A CB158 tensor's target and the packed size it has (known from the shape alone). */
+export interface PlannedCb158 {
+  /** Target bits per weight. */
+  bpw: number;
+  /** Bytes of the CB158 payload (verified, then exported as F16; not stored in the file). */
+  packedBytes: number;
+  /** 8 · packedBytes / weights: every stored bit counted. */
+  effectiveBpw: number;
+  /** Where the importance vector comes from (attached to the job before quantizing unless "flat"). */
+  importance: "imatrix" | "calib" | "flat";
 }
 
 export interface PlannedShard {
@@ -146,6 +161,10 @@ export interface TensorJob {
   /** Kept when `ternary` is dropped after packing: how the codes were obtained and their σ. */
   codeSource?: CodeSource;
   sigma?: number;
+  /** method "cb158": the tensor's importance vector h (length K), attached before quantizing. */
+  importance?: Float32Array;
+  /** method "cb158": quality and size facts of the quantized tensor (quantize step). */
+  cb158?: Cb158TensorReport;
 }
 
 export interface ProgressEvent {

@@ -3,7 +3,7 @@ import { convert, type ConvertOptions, type ConvertResult } from "../../api/conv
 import { resolveModelPath } from "../../hub/hf-cache.js";
 import type { FallbackType, KeepType, Method, Target, TernaryLayoutName } from "../../pipeline/options.js";
 import { requirePositionals, type Command, type CommandContext } from "../args.js";
-import { parseByteSize, parseCount, parseTl } from "../parse-values.js";
+import { parseByteSize, parseCount, parseNumber, parseTl } from "../parse-values.js";
 import { progressRenderer } from "../progress.js";
 import { formatBytes, formatTable } from "../table.js";
 
@@ -11,7 +11,12 @@ const str = (v: unknown): string | undefined => (typeof v === "string" ? v : und
 
 /** `<model>-<TYPE>.gguf` (the Hub reads the quant label from the name), next to the current directory. */
 function defaultOutput(model: string, o: ConvertOptions): string {
-  const type = o.method === "none" ? (o.keepType ?? "f16") : (o.layout ?? (o.target === "bitnet.cpp" ? "i2_s" : "tq2_0"));
+  const type =
+    o.method === "none"
+      ? (o.keepType ?? "f16")
+      : o.method === "cb158"
+        ? "cb158-f16"
+        : (o.layout ?? (o.target === "bitnet.cpp" ? "i2_s" : "tq2_0"));
   return `${basename(model.replace(/[/\\]+$/, ""))}-${type.toUpperCase()}.gguf`;
 }
 
@@ -30,7 +35,30 @@ function planTable(r: ConvertResult): string {
   );
 }
 
+const fixed = (x: number, digits = 4) => x.toFixed(digits);
+
+/** Per CB158 tensor: size and quality; then the model totals and the tensors kept at keepType. */
+function cb158Table(r: ConvertResult): string[] {
+  const c = r.cb158;
+  if (!c) return [];
+  const rows = r.tensors.flatMap((t) => {
+    const q = t.cb158;
+    if (!q) return [];
+    const quality = [q.relativeError, q.importanceWeightedError, q.cosine, q.worstRowCosine].map((x) => fixed(x));
+    return [[t.name, `[${t.shape.join(", ")}]`, fixed(q.effectiveBpw), ...quality, q.outliers, q.salientColumns, q.tierHistogram.join("/"), fixed(q.codebookEntropy, 2)]];
+  });
+  const table = formatTable(["tensor", "shape", "bpw", "rel err", "ε_h", "cos", "worst row cos", "outliers", "salient", "tiers 0/1/2/3", "H(idx) bits"], rows, [2, 3, 4, 5, 6, 7, 8, 10]);
+  return [
+    table,
+    `cb158: ${c.tensors} tensors, ${c.weights.toLocaleString("en-US")} weights at ${fixed(c.effectiveBpw)} bits/weight (target ${c.targetBpw}, every stored bit counted), ` +
+      `mean rel err ${fixed(c.meanRelativeError)}, mean ε_h ${fixed(c.meanImportanceWeightedError)}, worst ε_h ${fixed(c.worstImportanceWeightedError)} (${c.worstTensor ?? "-"})`,
+    `kept at ${r.plan.tensors.find((t) => t.name === c.kept.names[0])?.typeName ?? "keepType"}: ${c.kept.tensors} tensor(s), ${c.kept.parameters.toLocaleString("en-US")} parameters, ${formatBytes(c.kept.bytes)} (${c.kept.names.join(", ")})`,
+    `written dequantized: every CB158 tensor is F16 of its reconstruction (ternpack.cb158.* KVs record the target and per-tensor bpw)`,
+  ];
+}
+
 function bpw(r: ConvertResult): string {
+  if (r.plan.method === "cb158") return `${r.bitsPerWeight.overall.toFixed(4)} bits/weight in the file (CB158 tensors exported as F16; their CB158 size is below)`;
   const t = r.bitsPerWeight.ternary;
   return `${t === undefined ? "" : `${t.toFixed(4)} bits/weight over ternary tensors, `}${r.bitsPerWeight.overall.toFixed(4)} overall`;
 }
@@ -43,8 +71,12 @@ function summary(r: ConvertResult): string {
   if (r.dryRun) lines.unshift(planTable(r), "", `dry run: nothing read past the headers, nothing written`);
   else {
     const seconds = r.elapsedMs / 1000;
+    const verified = r.cb158
+      ? `verified ${r.verified} of ${r.cb158.tensors} CB158 tensors: decode of the packed bytes equals the reconstruction bit for bit`
+      : `verified ${r.verified} of ${r.totals.ternaryTensors} ternary tensors with the reference kernels`;
     lines.push(
-      `verified ${r.verified} of ${r.totals.ternaryTensors} ternary tensors with the reference kernels`,
+      ...cb158Table(r),
+      verified,
       `${seconds.toFixed(2)} s, ${formatBytes(Math.round(r.totals.sourceBytes / Math.max(seconds, 1e-3)))}/s read, ${r.workers} worker thread(s)`,
       ...r.files.map((f) => `wrote ${f}`),
     );
@@ -90,6 +122,10 @@ async function run(ctx: CommandContext): Promise<void> {
     workers: parseCount("workers", str(v.workers)),
     splitMaxBytes: parseByteSize("split-max-size", str(v["split-max-size"])),
     dryRun: v["dry-run"] === true,
+    bpw: parseNumber("bpw", str(v.bpw)),
+    calib: str(v.calib),
+    imatrix: str(v.imatrix),
+    exportDequantized: v["export-dequantized"] === true ? true : undefined,
   };
   options.output = str(v.output) ?? (options.dryRun ? undefined : defaultOutput(model!, options));
   const progress = progressRenderer(v.quiet !== true && v.json !== true && !options.dryRun);
@@ -112,7 +148,11 @@ export const convertCommand: Command = {
     output: { type: "string", short: "o", value: "file.gguf", description: "output file (default <model>-<TYPE>.gguf)" },
     target: { type: "string", short: "t", value: "runtime", description: "llama.cpp (default) or bitnet.cpp" },
     layout: { type: "string", short: "l", value: "name", description: "ternary layout: tq2_0 (default), tq1_0 | i2_s (default), tl1, tl2" },
-    method: { type: "string", value: "name", description: "absmean (default) ternarizes; none converts without quantizing" },
+    method: { type: "string", value: "name", description: "absmean (default) ternarizes; cb158 quantizes with CB158; none converts without quantizing" },
+    bpw: { type: "string", value: "bits", description: "cb158: target bits per weight, every stored bit counted (default 1.58)" },
+    calib: { type: "string", value: "file.txt", description: "cb158: calibration text; its importance matrix is collected on the model" },
+    imatrix: { type: "string", value: "file", description: "cb158: importance matrix (llama.cpp imatrix .dat or GGUF)" },
+    "export-dequantized": { type: "boolean", description: "cb158 (required): write CB158 tensors as F16 of their reconstruction" },
     "keep-type": { type: "string", value: "type", description: "type of non-ternary matrices: f16 (default), f32, bf16, q8_0" },
     fallback: { type: "string", value: "type", description: "for tensors the layout cannot hold: f16 (default), q8_0, error" },
     tl: { type: "string", value: "BM,BK,bm", description: "TL1/TL2 tiling (default: bitnet.cpp preset, else the documented rule)" },
