@@ -50,6 +50,43 @@ export function requireLength(layout: string, what: string, actual: number, expe
   }
 }
 
+/**
+ * Ternary codes four at a time (one little-endian word, byte k = code k; Node's hosts are
+ * little-endian): a view, or for codes at an unaligned offset a one-off aligned copy. The length
+ * must be a multiple of 4 (every block layout's is).
+ */
+export function codeWords(codes: Int8Array): Int32Array {
+  const aligned = codes.byteOffset % 4 === 0 ? codes : codes.slice();
+  return new Int32Array(aligned.buffer, aligned.byteOffset, aligned.length >>> 2);
+}
+
+/**
+ * The four bytes t of a code word as c = t + 1 (−1, 0, +1 → 0, 1, 2), without carries between bytes:
+ * the low seven bits get the +1, the sign bit is put back by the xor (0xFF → 0x80 ^ 0x80 = 0).
+ */
+export function codeLanes(word: number): number {
+  return ((word & 0x7f7f7f7f) + 0x01010101) ^ (word & 0x80808080);
+}
+
+/** Non-zero iff some lane of `codeLanes` output is not 0, 1 or 2 (i.e. its code was not ternary). */
+export function invalidLanes(lanes: number): number {
+  return (lanes & 0xfcfcfcfc) | (lanes & (lanes >>> 1) & 0x01010101);
+}
+
+/** Index of the first code outside {−1, 0, +1}, or −1: a word-wide check, then a search of the failing word. */
+export function firstNonTernary(codes: Int8Array): number {
+  const words = codeWords(codes.subarray(0, codes.length & ~3));
+  for (let w = 0; w < words.length; w++) {
+    if (invalidLanes(codeLanes(words[w]!)) !== 0) return firstNonTernaryFrom(codes, 4 * w);
+  }
+  return firstNonTernaryFrom(codes, codes.length & ~3);
+}
+
+function firstNonTernaryFrom(codes: Int8Array, start: number): number {
+  for (let i = start; i < codes.length; i++) if (codes[i]! < -1 || codes[i]! > 1) return i;
+  return -1;
+}
+
 /** The little-endian 16-bit field at `at`. */
 export function readU16(bytes: Uint8Array, at: number): number {
   return bytes[at]! | (bytes[at + 1]! << 8);

@@ -7,7 +7,9 @@ import { fail } from "../../src/core/errors.js";
 import { f16BitsFromF32Bits, f16BitsToF32, f16BitsToF32Bits, f32ToF16Bits } from "../../src/core/half.js";
 import { roundHalfAway } from "../../src/core/rounding.js";
 import {
+  codeWords,
   elementCount,
+  firstNonTernary,
   isNonFiniteF16,
   nonFiniteProductBits,
   readU16,
@@ -22,7 +24,11 @@ export const TQ_BLOCK = 256;
 
 /** How one TQ type stores the 256 codes (each 0, 1 or 2) of a block in its leading bytes. */
 export interface TqCodec {
-  write(codes: Uint8Array, out: Uint8Array, at: number): void;
+  /**
+   * Stores c = t + 1 for the block's codes t, given as the 64 code words `words[start …]`
+   * (blocks.ts `codeWords`); returns non-zero when some code is not ternary (`invalidLanes`).
+   */
+  write(words: Int32Array, start: number, out: Uint8Array, at: number): number;
   /** Reads codes the way the reference `to_float` does, without validation. */
   read(bytes: Uint8Array, at: number, codes: Uint8Array): void;
   /** Offset within the block of the first byte the encoder never writes, or -1. */
@@ -68,17 +74,18 @@ export function blockScalesFromTensorScale(codes: Int8Array, shape: readonly num
 }
 
 /**
- * libggml `quantize_row_tq{1,2}_0_ref` for one block: writes codes c = lroundf(x·id) + 1 and
- * returns d = max|x| (float32). `MAX` and `d ? 1/d : 0` keep C's behaviour, NaN included.
+ * libggml `quantize_row_tq{1,2}_0_ref` for one block: finds the codes c = lroundf(x·id) + 1 and
+ * returns d = max|x| (float32). `MAX` and `d ? 1/d : 0` keep C's behaviour, NaN included. The
+ * codes are stored as t = c − 1 with c taken modulo 256 as a uint8_t (so a NaN gives c = 0).
  */
-function quantizeBlock(values: Float32Array, start: number, codes: Uint8Array): number {
+function quantizeBlock(values: Float32Array, start: number, codes: Int8Array): number {
   let amax = 0;
   for (let j = 0; j < TQ_BLOCK; j++) {
     const a = Math.abs(values[start + j]!);
     amax = amax > a ? amax : a;
   }
   const id = amax !== 0 ? Math.fround(1 / amax) : 0;
-  for (let j = 0; j < TQ_BLOCK; j++) codes[j] = roundHalfAway(Math.fround(values[start + j]! * id)) + 1;
+  for (let j = 0; j < TQ_BLOCK; j++) codes[j] = ((roundHalfAway(Math.fround(values[start + j]! * id)) + 1) & 0xff) - 1;
   return amax;
 }
 
@@ -124,10 +131,11 @@ export function defineTqLayout({ name, ggmlType, blockBytes, description, codec 
       const blocks = blocksOf(shape);
       requireLength(label, "values", values.length, blocks * TQ_BLOCK);
       const out = new Uint8Array(blocks * blockBytes);
-      const codes = new Uint8Array(TQ_BLOCK);
+      const codes = new Int8Array(TQ_BLOCK);
+      const words = codeWords(codes);
       for (let b = 0; b < blocks; b++) {
         const d = quantizeBlock(values, b * TQ_BLOCK, codes);
-        codec.write(codes, out, b * blockBytes);
+        codec.write(words, 0, out, b * blockBytes);
         writeU16(out, b * blockBytes + dAt, f32ToF16Bits(d));
       }
       return out;
@@ -160,19 +168,16 @@ export function defineTqLayout({ name, ggmlType, blockBytes, description, codec 
       requireLength(label, "codes", codes.length, blocks * TQ_BLOCK);
       requireLength(label, "scales (one per block)", scales.length, blocks);
       const scaleBits = new Uint32Array(scales.buffer, scales.byteOffset, scales.length);
+      const words = codeWords(codes);
       const out = new Uint8Array(blocks * blockBytes);
-      const block = new Uint8Array(TQ_BLOCK);
+      let bad = 0;
       for (let b = 0; b < blocks; b++) {
-        const start = b * TQ_BLOCK;
-        for (let j = 0; j < TQ_BLOCK; j++) {
-          const c = codes[start + j]! + 1;
-          if (c < 0 || c > 2) {
-            fail("INVALID_TERNARY", { detail: `${label}: code ${c - 1} at element ${start + j}` });
-          }
-          block[j] = c;
-        }
-        codec.write(block, out, b * blockBytes);
+        bad |= codec.write(words, b * (TQ_BLOCK / 4), out, b * blockBytes);
         writeU16(out, b * blockBytes + dAt, f16BitsFromF32Bits(scaleBits[b]!));
+      }
+      if (bad !== 0) {
+        const i = firstNonTernary(codes);
+        fail("INVALID_TERNARY", { detail: `${label}: code ${codes[i]} at element ${i}` });
       }
       return out;
     },

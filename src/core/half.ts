@@ -85,18 +85,34 @@ export function roundToF16(x: number): number {
 
 /**
  * Widens little-endian 16-bit halves (f16 or bf16) in `bytes` into `out`. Works on bit patterns
- * throughout: copying a float through a JS number may quiet a signalling NaN on x86.
+ * throughout: copying a float through a JS number may quiet a signalling NaN on x86. Reads whole
+ * words through typed-array views (Node's hosts are little-endian): bf16 two halves per 32-bit
+ * load, f16 one table lookup per 16-bit load. Input at a misaligned offset is copied once.
  */
 export function decodeHalves(bytes: Uint8Array, kind: "f16" | "bf16", out = new Float32Array(bytes.length >>> 1)): Float32Array {
   const n = bytes.length >>> 1;
-  const bits = new Uint32Array(out.buffer, out.byteOffset, n);
+  const bits = new Int32Array(out.buffer, out.byteOffset, n);
   if (kind === "bf16") {
-    for (let i = 0; i < n; i++) bits[i] = (bytes[2 * i]! << 16) | (bytes[2 * i + 1]! << 24);
+    const pairs = n >>> 1;
+    const words = new Int32Array(...alignedView(bytes, 4, pairs * 4), pairs);
+    for (let i = 0; i < pairs; i++) {
+      const w = words[i]!;
+      bits[2 * i] = w << 16;
+      bits[2 * i + 1] = w & ~0xffff;
+    }
+    if (n & 1) bits[n - 1] = (bytes[2 * n - 2]! << 16) | (bytes[2 * n - 1]! << 24);
     return out;
   }
+  const halves = new Uint16Array(...alignedView(bytes, 2, n * 2), n);
   const table = f16Table();
-  for (let i = 0; i < n; i++) bits[i] = table[bytes[2 * i]! | (bytes[2 * i + 1]! << 8)]!;
+  for (let i = 0; i < n; i++) bits[i] = table[halves[i]!]!;
   return out;
+}
+
+/** The buffer and offset of `bytes[0 … length)`, copied when its offset is not a multiple of `align`. */
+function alignedView(bytes: Uint8Array, align: number, length: number): [ArrayBuffer, number] {
+  if (bytes.byteOffset % align === 0) return [bytes.buffer as ArrayBuffer, bytes.byteOffset];
+  return [bytes.slice(0, length).buffer, 0];
 }
 
 /** Narrows float32 values to little-endian 16-bit halves. */

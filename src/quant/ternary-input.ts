@@ -27,29 +27,36 @@ export type TernaryDetection =
 const MAGNITUDE = 0x7fffffff;
 const INFINITY_BITS = 0x7f800000;
 
-/** O(n) on the bit patterns: one integer compare per element, one Int8Array allocated. */
+/**
+ * O(n) on the bit patterns: one integer compare per element. The codes are filled in a second
+ * pass, only once the scan has shown the input is ternary (most inputs fail within a few elements).
+ */
 export function detectTernary(values: Float32Array): TernaryDetection {
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  const codes = new Int8Array(values.length);
   let magnitude = 0; // bits of σ once the first non-zero value is seen
   let first = -1;
   for (let i = 0; i < bits.length; i++) {
-    const b = bits[i]!;
-    const m = b & MAGNITUDE;
-    if (m === 0) continue;
-    if (m !== magnitude) {
-      if (m >= INFINITY_BITS) return { ternary: false, reason: `element ${i} is ${values[i]}`, index: i };
-      if (first >= 0) {
-        return {
-          ternary: false,
-          reason: `element ${i} has magnitude ${Math.abs(values[i]!)}, element ${first} has ${Math.abs(values[first]!)}`,
-          index: i,
-        };
-      }
-      magnitude = m;
-      first = i;
+    const m = bits[i]! & MAGNITUDE;
+    if (m === 0 || m === magnitude) continue;
+    if (m >= INFINITY_BITS) return { ternary: false, reason: `element ${i} is ${values[i]}`, index: i };
+    if (first >= 0) {
+      return {
+        ternary: false,
+        reason: `element ${i} has magnitude ${Math.abs(values[i]!)}, element ${first} has ${Math.abs(values[first]!)}`,
+        index: i,
+      };
     }
-    codes[i] = b >>> 31 ? -1 : 1;
+    magnitude = m;
+    first = i;
+  }
+  const codes = new Int8Array(values.length);
+  if (first >= 0) {
+    // Branchless (zeros are random in real weights): (b >> 31) | 1 is the sign ±1, and
+    // (m + 0x7fffffff) >>> 31 is 1 for m ≠ 0 and 0 for ±0.
+    for (let i = first; i < bits.length; i++) {
+      const b = bits[i]!;
+      codes[i] = ((b >> 31) | 1) * (((b & MAGNITUDE) + MAGNITUDE) >>> 31);
+    }
   }
   const scale = first < 0 ? 0 : Math.abs(values[first]!);
   return { ternary: true, codes, scale, allZero: first < 0 };

@@ -6,6 +6,7 @@ import {
   encodeHalves,
   f16BitsFromF32Bits,
   f16BitsToF32,
+  f16BitsToF32Bits,
   f32ToBf16Bits,
   f32ToF16Bits,
 } from "../../src/core/half.js";
@@ -120,4 +121,33 @@ describe("exhaustive round trips", () => {
     }
     expect(bad).toEqual([]);
   });
+});
+
+describe("decodeHalves on unaligned and odd-length input", () => {
+  // Every 16-bit pattern once (NaNs with payloads, signalling NaNs included), plus one more half.
+  const halves = 65537;
+  const backing = new Uint8Array(2 * halves + 3);
+  for (let h = 0; h < halves; h++) {
+    backing[3 + 2 * h] = h & 0xff;
+    backing[4 + 2 * h] = (h >>> 8) & 0xff;
+  }
+  const expectedBits = (kind: Kind, h: number) =>
+    kind === "bf16" ? ((h & 0xffff) << 16) >>> 0 : f16BitsToF32Bits(h);
+  for (const kind of ["f16", "bf16"] as const) {
+    for (const offset of [1, 2, 3]) {
+      it(`${kind} at byte offset ${offset}: the same bits as half-by-half`, () => {
+        const start = offset;
+        const count = Math.floor((backing.length - start) / 2);
+        const bytes = backing.subarray(start, start + 2 * count);
+        const wide = new Uint32Array(decodeHalves(bytes, kind).buffer);
+        const bad: string[] = [];
+        for (let i = 0; i < count && bad.length < 8; i++) {
+          const h = bytes[2 * i]! | (bytes[2 * i + 1]! << 8);
+          if (wide[i] !== expectedBits(kind, h)) bad.push(`${i}: ${hex(wide[i]!, 8)} vs ${hex(expectedBits(kind, h), 8)}`);
+        }
+        expect(bad).toEqual([]);
+        expect(wide.length).toBe(count);
+      });
+    }
+  }
 });

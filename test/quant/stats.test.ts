@@ -75,4 +75,23 @@ describe("ternaryStats", () => {
     expect(bad(() => ternaryStats(Int8Array.of(0, 1, 1), { scales: Float32Array.of(1, 2) }), "SHAPE_MISMATCH")).toBe(true);
     expect(bad(() => ternaryStats(Int8Array.of(0, 1), { values: new Float32Array(2) }), "USAGE")).toBe(true);
   });
+
+  it("counts random codes as a per-element tally does, and names the first bad code", () => {
+    const codes = new Int8Array(10007);
+    let seed = 9;
+    for (let i = 0; i < codes.length; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      codes[i] = (seed >>> 30) % 3 - 1;
+    }
+    const tally = { "-1": 0, "0": 0, "1": 0 } as Record<string, number>;
+    for (const t of codes) tally[String(t)]!++;
+    const s = ternaryStats(codes);
+    expect([s.minus, s.zeros, s.plus]).toEqual([tally["-1"], tally["0"], tally["1"]]);
+    for (const value of [2, -2, 127, -128]) {
+      const bad = codes.slice();
+      bad[5000] = value;
+      bad[9000] = 3;
+      expect(() => ternaryStats(bad)).toThrow(`code ${value} at element 5000`);
+    }
+  });
 });
