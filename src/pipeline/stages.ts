@@ -38,7 +38,8 @@ export function stage<I, O>(fn: (item: I) => O | Promise<O>): Stage<I, O> {
 
 /**
  * A stage running `fn` on up to `concurrency` items at once, yielding results in input order.
- * Items are pulled from `input` only when there is room, so at most `concurrency` are in flight.
+ * Items are pulled from `input` only when there is room, so at most `concurrency` are in flight
+ * (plus the finished one being handed on).
  */
 export function orderedStage<I, O>(fn: (item: I) => Promise<O>, concurrency: number): Stage<I, O> {
   const limit = Math.max(1, concurrency);
@@ -46,20 +47,27 @@ export function orderedStage<I, O>(fn: (item: I) => Promise<O>, concurrency: num
     const it = input[Symbol.asyncIterator]();
     const inFlight: Promise<O>[] = [];
     let exhausted = false;
-    try {
-      for (;;) {
-        while (!exhausted && inFlight.length < limit) {
-          const next = await it.next();
-          if (next.done) exhausted = true;
-          else {
-            const p = fn(next.value);
-            p.catch(() => {}); // rejections surface when the result is awaited in order
-            inFlight.push(p);
-          }
+    const topUp = async (): Promise<void> => {
+      while (!exhausted && inFlight.length < limit) {
+        const next = await it.next();
+        if (next.done) exhausted = true;
+        else {
+          const p = fn(next.value);
+          p.catch(() => {}); // rejections surface when the result is awaited in order
+          inFlight.push(p);
         }
+      }
+    };
+    try {
+      await topUp();
+      for (;;) {
         const head = inFlight.shift();
         if (head === undefined) return;
-        yield await head;
+        const result = await head;
+        // Start the next item before handing this one on, so that no worker idles while the
+        // consumer (the writer) is busy with it.
+        await topUp();
+        yield result;
       }
     } finally {
       await it.return?.();

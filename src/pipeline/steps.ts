@@ -2,6 +2,8 @@
  * The per-tensor work between reading and writing, as four pure synchronous steps (so that a
  * worker thread can run them and every thread count gives the same bytes):
  *   map       checkpoint bytes → float values or HF-packed codes; NaN/Inf check; q/k permutation
+ *             (a tensor ternarized by absmean skips the scan here: its mean over the whole tensor
+ *             is finite only if every value is, and the scan runs only when it is not)
  *   quantize  float values → ternary codes + per-tensor σ (already-ternary input is detected and
  *             kept losslessly; otherwise absmean over the whole tensor, BitNet's rule)
  *   pack      codes or values → the GGUF payload of the planned layout
@@ -11,7 +13,8 @@
  * ternary model computes with. A CB158 tensor (method "cb158") is quantized, packed and checked in
  * its own quantize step (cb158-step.ts) and leaves it as its reconstruction, packed here as F16.
  */
-import { fail } from "../core/errors.js";
+import { fail, isTernpackError } from "../core/errors.js";
+import { decodeHalves } from "../core/half.js";
 import { float32Decoder } from "../../formats/safetensors/decode.js";
 import type { SafetensorsDtype } from "../../formats/safetensors/dtypes.js";
 import { getLayout } from "../../formats/layouts/index.js";
@@ -22,6 +25,7 @@ import { hfPackedToTernary } from "../quant/hf-packed.js";
 import { ternaryStats } from "../quant/stats.js";
 import { ternarizeTensor } from "../quant/tensor-ternary.js";
 import { cb158QuantizeJob } from "./cb158-step.js";
+import type { FloatScratch } from "./scratch.js";
 import { assertVerified } from "../verify/verify-tensor.js";
 import { verifyPacked } from "../verify/verify-quantized.js";
 import type { VerifyOptions } from "../verify/types.js";
@@ -49,7 +53,19 @@ function permuted<T extends Float32Array | Int8Array>(data: T, t: PlannedTensor)
 /** What map keeps of its input besides the tensor: the CB158 importance vector. */
 const carried = (job: TensorJob): Pick<TensorJob, "importance"> => (job.importance ? { importance: job.importance } : {});
 
-export function mapJob(job: TensorJob): TensorJob {
+/**
+ * The tensor's float values, decoded into `scratch` when one is given and the values cannot
+ * outlive the job: a ternarized tensor (not CB158) drops them in quantize, and its fallback
+ * float/Q8_0 payload is made from the codes. Anything else gets a fresh array.
+ */
+function decodeValues(data: Uint8Array, t: PlannedTensor, scratch: FloatScratch | undefined): Float32Array {
+  const half = t.sourceDtype === "BF16" ? "bf16" : t.sourceDtype === "F16" ? "f16" : undefined;
+  if (scratch && half && t.ternarize && !t.cb158) return decodeHalves(data, half, scratch.take(data.length >>> 1));
+  return float32Decoder(t.sourceDtype as SafetensorsDtype, t.source)(data);
+}
+
+/** map; with `scratch`, the values of a ternarized tensor are decoded into it (see decodeValues). */
+export function mapJob(job: TensorJob, scratch?: FloatScratch): TensorJob {
   const t = job.tensor;
   const data = need(job.data, "map", "the checkpoint bytes", t.name);
   if (t.packed) {
@@ -58,16 +74,42 @@ export function mapJob(job: TensorJob): TensorJob {
     const r = hfPackedToTernary(data, t.sourceShape, t.packed.outFeatures, weightScale, t.packed.convention, t.source);
     return { tensor: t, ternary: { codes: permuted(r.codes, t), sigma: r.scale, from: "hf-packed" }, ...carried(job) };
   }
-  const values = float32Decoder(t.sourceDtype as SafetensorsDtype, t.source)(data);
-  requireFinite(values, t);
+  const values = decodeValues(data, t, scratch);
+  if (!provedFiniteByQuantize(t)) requireFinite(values, t);
   return { tensor: t, values: permuted(values, t), ...carried(job) };
 }
 
+/**
+ * Whether quantize's absmean proves the values finite, so that map need not scan them: ternarized,
+ * not CB158 (its own quantizer) and not q/k-permuted (so that an element index found after the
+ * permutation is the same as the one map would have reported).
+ */
+function provedFiniteByQuantize(t: PlannedTensor): boolean {
+  return t.ternarize && !t.cb158 && !t.permute;
+}
+
+/** `ternarizeTensor`, reporting a NaN/Inf as map's check does (element, row/column, GGUF name). */
+function ternarize(values: Float32Array, t: PlannedTensor): TernaryCodes {
+  try {
+    return ternarizeTensor(values, t.shape, t.source);
+  } catch (e) {
+    if (isTernpackError(e, "NON_FINITE")) requireFinite(values, t);
+    throw e;
+  }
+}
+
+/**
+ * Ternarizes the float values and computes the code statistics right away, so that the 4-byte
+ * values need not be kept through pack and verify (the job leaves without them).
+ */
 export function quantizeJob(job: TensorJob): TensorJob {
   const t = job.tensor;
   if (t.cb158) return cb158QuantizeJob(job, job.values ?? (job.ternary && dequantized(job.ternary)));
   if (!t.ternarize || job.ternary) return job;
-  return { ...job, ternary: ternarizeTensor(need(job.values, "quantize", "float values", t.name), t.shape, t.source) };
+  const values = need(job.values, "quantize", "float values", t.name);
+  const ternary = ternarize(values, t);
+  const stats = ternaryStats(ternary.codes, { scales: ternary.sigma, values, tensor: t.name });
+  return { ...job, values: undefined, ternary, stats };
 }
 
 /** What a ternary layout stores for codes with one σ: per-256-block scales for TQ, σ itself otherwise. */
@@ -108,7 +150,7 @@ export function verifyJob(job: TensorJob, options: VerifyStepOptions = {}): Tens
   if (!job.ternary) return job;
   const bytes = need(job.bytes, "verify", "the packed bytes", t.name);
   const { codes, sigma } = job.ternary;
-  const stats = ternaryStats(codes, { scales: sigma, ...(job.values ? { values: job.values } : {}), tensor: t.name });
+  const stats = job.stats ?? ternaryStats(codes, { scales: sigma, ...(job.values ? { values: job.values } : {}), tensor: t.name });
   if (!t.ternaryLayout || options.verify === false) return { ...job, stats };
   const verification = verifyPacked(t.name, t.layout, { shape: t.shape, codes, scales: Float32Array.of(sigma) }, bytes, t.params, options.verifyOptions);
   assertVerified(verification);
@@ -123,8 +165,22 @@ export function jobReport(job: TensorJob): TensorJob {
   return { tensor, verification, stats, ...(codeSource ? { codeSource } : {}), ...(sigma !== undefined ? { sigma } : {}), ...(cb158 ? { cb158 } : {}) };
 }
 
-/** map → quantize → pack → verify for one tensor; returns the payload with the report. */
-export function processJob(job: TensorJob, options: VerifyStepOptions = {}): TensorJob {
-  const done = verifyJob(packJob(quantizeJob(mapJob(job))), options);
+/**
+ * map → quantize → pack → verify for one tensor; returns the payload with the report. `scratch`
+ * (owned by the calling thread) is reused for the float values, which never leave this call.
+ */
+export function processJob(job: TensorJob, options: VerifyStepOptions = {}, scratch?: FloatScratch): TensorJob {
+  const done = verifyJob(packJob(quantizeJob(mapJob(takeBytes(job), scratch))), options);
   return { ...jobReport(done), bytes: done.bytes };
+}
+
+/**
+ * A copy of `job` with its checkpoint bytes, which are removed from `job` itself: the caller's
+ * reference must not keep them (35 MB for an FFN tensor) alive through quantize, pack and verify.
+ */
+function takeBytes(job: TensorJob): TensorJob {
+  const taken = { ...job };
+  delete job.data;
+  delete job.weightScale;
+  return taken;
 }

@@ -3,17 +3,24 @@
  * verify on each job it is sent and posts the result (or the error) back.
  */
 import { parentPort } from "node:worker_threads";
+import { FloatScratch } from "./scratch.js";
 import { processJob } from "./steps.js";
+import type { TensorJob } from "./types.js";
 import { forTransfer, serializeError, type WorkerRequest, type WorkerResponse } from "./worker-protocol.js";
 
 const port = parentPort;
 if (port === null) throw new Error("pipeline-worker.js runs only as a worker thread");
+const scratch = new FloatScratch();
 
-port.on("message", ({ id, job, options }: WorkerRequest) => {
+port.on("message", (msg: WorkerRequest) => {
+  const { id, job, options } = msg;
+  // The message stays reachable for the whole handler: let go of its job so that processJob can
+  // drop the checkpoint bytes after map.
+  (msg as { job?: TensorJob }).job = undefined;
   let response: WorkerResponse;
   let transfer: ArrayBuffer[] = [];
   try {
-    const done = forTransfer(processJob(job, options));
+    const done = forTransfer(processJob(job, options, scratch));
     response = { id, ok: true, job: done.job };
     transfer = done.transfer;
   } catch (e) {

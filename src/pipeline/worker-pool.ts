@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { TernpackError } from "../core/errors.js";
+import { FloatScratch } from "./scratch.js";
 import { processJob, type VerifyStepOptions } from "./steps.js";
 import type { TensorJob } from "./types.js";
 import { deserializeError, forTransfer, type WorkerResponse } from "./worker-protocol.js";
@@ -44,12 +45,13 @@ export function findWorkerScript(): string | undefined {
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function inlineProcessor(options: VerifyStepOptions, note: string | undefined): Processor {
+  const scratch = new FloatScratch(); // lives as long as this conversion
   return {
     threads: 0,
     note,
     async process(job) {
       await nextTick(); // let I/O, abort signals and progress callbacks run between tensors
-      return processJob(job, options);
+      return processJob(job, options, scratch);
     },
     async close() {},
   };
