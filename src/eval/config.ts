@@ -7,16 +7,10 @@ import { archKey, ARCH } from "../../formats/gguf/keys.js";
 import type { GgufKv } from "../../formats/gguf/value-types.js";
 import type { Activation, ModelSpec } from "../model/spec.js";
 
-export interface EvalConfig {
-  hidden: number;
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  headDim: number;
-  ffn: number;
-  vocab: number;
-  rmsEps: number;
-  ropeTheta: number;
+/** The model dimensions, named as in ModelSpec (whichever source they come from). */
+type Dimensions = Pick<ModelSpec, "hidden" | "layers" | "heads" | "kvHeads" | "headDim" | "ffn" | "vocab" | "rmsEps" | "ropeTheta">;
+
+export interface EvalConfig extends Dimensions {
   /** Linear RoPE scaling: positions are divided by this (1 = none). */
   ropeFactor: number;
   activation: Activation;

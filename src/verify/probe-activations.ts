@@ -4,18 +4,7 @@
  * int8 range goes unused and small products dominate). Only integer and single-rounding float
  * operations are used, so every platform produces the same values.
  */
-
-/** mulberry32: a small 32-bit PRNG; any seed (0 included) is fine. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as generator } from "../core/prng.js";
 
 const OUTLIER_GAIN = 32;
 /** One entry in this many of the outlier row is an outlier (at least one always is). */

@@ -6,11 +6,9 @@ import { describe, expect, it } from "vitest";
 import { denseGemv } from "../../kernels/index.js";
 import { denseAccumulators } from "../../src/verify/dense-batch.js";
 import { thrownCode } from "./helpers.js";
+import { lcg32 } from "../../src/core/prng.js";
 
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
-}
+const lcg = lcg32;
 
 function randomCase(M: number, K: number, tokens: number, seed: number): { codes: Int8Array; q: Int8Array } {
   const next = lcg(seed);

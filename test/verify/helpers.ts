@@ -6,16 +6,14 @@ import { blockScalesFromTensorScale } from "../../formats/layouts/tq-layout.js";
 import { isTernpackError, type ErrorCode } from "../../src/core/errors.js";
 import { absmeanTernarize } from "../../src/quant/index.js";
 import type { VerifyInput } from "../../src/verify/index.js";
+import { gaussianLike } from "../../src/core/prng.js";
 
 export const TERNARY_LAYOUTS = ["i2_s", "tl1", "tl2", "tq1_0", "tq2_0"] as const;
 export type TernaryLayoutName = (typeof TERNARY_LAYOUTS)[number];
 
 /** Deterministic gaussian-like floats (LCG, sum of four uniforms), with an optional run of exact zeros. */
 export function randomWeights(n: number, seed: number, zeros?: { from: number; to: number }): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
-  for (let i = 0; i < n; i++) out[i] = (u() + u() + u() + u() - 2) * 0.05;
+  const out = gaussianLike(n, seed, 0.05);
   if (zeros) out.fill(0, zeros.from, zeros.to);
   return out;
 }
