@@ -33,8 +33,12 @@ export interface Kernel {
   readonly name: KernelName;
   /** Elements per scale group along a row: K for per-tensor layouts, 256 for TQ. */
   groupSize(shape: MatrixShape): number;
-  /** Recovers the ternary codes and the scales from a tensor payload. */
-  codes(bytes: Uint8Array, shape: MatrixShape, params?: TlParams): DecodedCodes;
+  /**
+   * Recovers the ternary codes and the scales from a tensor payload. With `into` (at least M × K
+   * codes from a 4-byte aligned offset), the codes are written to its first M × K elements and
+   * returned as a view of it, so that a caller decoding tensor after tensor can reuse one buffer.
+   */
+  codes(bytes: Uint8Array, shape: MatrixShape, params?: TlParams, into?: Int8Array): DecodedCodes;
   /** value = scale · t, row-major M × K. */
   dequantize(bytes: Uint8Array, shape: MatrixShape, params?: TlParams): Float32Array;
   /** One token: int8 activations q (length K) with scale sx; decodes the packed bytes inline. */

@@ -21,9 +21,10 @@ export interface TensorAccess<T extends TensorInfo = TensorInfo> {
   get(name: string): T | undefined;
   /**
    * The tensor's raw little-endian bytes: one read of exactly its byte range, returned as the source
-   * gives it (a fresh buffer from a file; a view into the buffer of a `bufferSource`).
+   * gives it (a fresh buffer from a file, or a view of `out` when given, see `ByteSource.read`; a
+   * view into the buffer of a `bufferSource`).
    */
-  readBytes(name: string): Promise<Uint8Array>;
+  readBytes(name: string, out?: Uint8Array): Promise<Uint8Array>;
   /** F32, F16, BF16, F64 → float32 values; other dtypes fail with UNSUPPORTED_DTYPE. */
   readFloat32(name: string): Promise<Float32Array>;
   /** I8 → Int8Array, U8/BOOL → Uint8Array, I16 → Int16Array, I32 → Int32Array; else UNSUPPORTED_DTYPE. */
@@ -62,10 +63,10 @@ export function createTensorAccess<T extends TensorInfo>(parts: AccessParts<T>):
       detail: alias === undefined ? `no such tensor among ${byName.size}` : `it is an alias of '${alias}' (see aliases)`,
     });
   };
-  const readBytes = async (name: string): Promise<Uint8Array> => {
+  const readBytes = async (name: string, out?: Uint8Array): Promise<Uint8Array> => {
     const t = require(name);
     const source = await parts.sourceOf(t);
-    return source.read(t.byteOffset, t.byteLength);
+    return source.read(t.byteOffset, t.byteLength, out);
   };
   return {
     tensors: parts.tensors,

@@ -3,6 +3,7 @@
  * validation, dequantization, the token batching and the float epilogue are written once for
  * every layout.
  */
+import { fail } from "../../src/core/errors.js";
 import { matrixDims, requireActivationBatch, requireActivations, type Dims } from "../checks.js";
 import { laneScale, packLanes, splitLanes, tokensPerPass } from "../lanes.js";
 import { dequantizeCodes, gemvEpilogue } from "../scaling.js";
@@ -20,7 +21,7 @@ export interface LayoutDecoder<G extends Dims> {
   open(bytes: Uint8Array, dims: Dims, params: TlParams | undefined): G;
   /** The stored scales, bit patterns kept. */
   scales(bytes: Uint8Array, g: G): Float32Array;
-  /** Writes the M × K ternary codes, row-major (`codes` is freshly allocated, so 4-byte aligned). */
+  /** Writes the M × K ternary codes, row-major (`codes` is zero-filled and 4-byte aligned). */
   decode(bytes: Uint8Array, g: G, codes: Int8Array): void;
   /**
    * Exact Σ t·v per (row, scale group), straight from the packed bytes, for the two float64 lanes
@@ -34,12 +35,20 @@ export function codeWords(codes: Int8Array): Uint32Array {
   return new Uint32Array(codes.buffer, codes.byteOffset, codes.length >> 2);
 }
 
+/** The first `n` codes of a caller's buffer, zeroed, as `decode` expects them. */
+function codesBuffer(into: Int8Array, n: number, layout: KernelName): Int8Array {
+  if (into.length < n || into.byteOffset % 4 !== 0) {
+    fail("USAGE", { detail: `${layout} codes: the output buffer must hold ${n} codes from a 4-byte aligned offset, got ${into.length} at ${into.byteOffset}` });
+  }
+  return into.subarray(0, n).fill(0);
+}
+
 export function defineKernel<G extends Dims>(d: LayoutDecoder<G>): Kernel {
   const groupSize = (K: number) => (d.scaleGroup === "row" ? K : d.scaleGroup);
 
-  function codes(bytes: Uint8Array, shape: MatrixShape, params?: TlParams): DecodedCodes {
+  function codes(bytes: Uint8Array, shape: MatrixShape, params?: TlParams, into?: Int8Array): DecodedCodes {
     const g = d.open(bytes, matrixDims(shape, d.name), params);
-    const out = new Int8Array(g.M * g.K);
+    const out = into === undefined ? new Int8Array(g.M * g.K) : codesBuffer(into, g.M * g.K, d.name);
     d.decode(bytes, g, out);
     return { codes: out, scales: d.scales(bytes, g) };
   }

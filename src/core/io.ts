@@ -10,8 +10,13 @@ export interface ByteSource {
   readonly name: string;
   /** Total size in bytes. */
   readonly size: number;
-  /** Exactly `length` bytes starting at `offset`; fails with TRUNCATED past the end. */
-  read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Exactly `length` bytes starting at `offset`; fails with TRUNCATED past the end. A file source
+   * reads into `out` when it is given (at least `length` bytes; the first `length` are returned as a
+   * view of it), so that callers can reuse buffers; a buffer source returns a view of its bytes and
+   * leaves `out` untouched.
+   */
+  read(offset: number, length: number, out?: Uint8Array): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -58,9 +63,12 @@ export async function openFileSource(path: string): Promise<ByteSource> {
   return {
     name: path,
     size,
-    async read(offset, length) {
+    async read(offset, length, into) {
       checkRange(path, size, offset, length);
-      const out = new Uint8Array(length);
+      if (into !== undefined && into.length < length) {
+        throw new TernpackError("USAGE", { file: path, offset, detail: `read buffer of ${into.length} bytes for ${length} bytes` });
+      }
+      const out = into === undefined ? new Uint8Array(length) : into.subarray(0, length);
       let done = 0;
       while (done < length) {
         const { bytesRead } = await handle.read(out, done, length - done, offset + done);

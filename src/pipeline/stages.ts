@@ -6,6 +6,7 @@
  */
 import { TernpackError } from "../core/errors.js";
 import type { TensorAccess } from "../../formats/safetensors/tensor-access.js";
+import { readBuffers } from "./read-buffers.js";
 import { mapJob, packJob, quantizeJob, verifyJob, type VerifyStepOptions } from "./steps.js";
 import type { PlannedTensor, TensorJob } from "./types.js";
 
@@ -86,12 +87,16 @@ export function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw abortError(signal);
 }
 
-/** The read stage: each planned tensor with its checkpoint bytes (and weight_scale bytes when HF packed). */
+/**
+ * The read stage: each planned tensor with its checkpoint bytes (and weight_scale bytes when HF
+ * packed), read into a buffer a worker gave back (read-buffers.ts) when one of the size is pooled.
+ */
 export function readTensors(checkpoint: TensorAccess, tensors: Iterable<PlannedTensor>, signal?: AbortSignal): AsyncIterable<TensorJob> {
   return (async function* () {
     for (const tensor of tensors) {
       checkAborted(signal);
-      const data = await checkpoint.readBytes(tensor.source);
+      const size = checkpoint.get(tensor.source)?.byteLength;
+      const data = await checkpoint.readBytes(tensor.source, size === undefined ? undefined : readBuffers.take(size));
       const weightScale = tensor.packed ? await checkpoint.readBytes(tensor.packed.weightScale) : undefined;
       yield weightScale ? { tensor, data, weightScale } : { tensor, data };
     }

@@ -145,14 +145,16 @@ export interface VerifyStepOptions {
   verifyOptions?: VerifyOptions;
 }
 
-export function verifyJob(job: TensorJob, options: VerifyStepOptions = {}): TensorJob {
+/** verify; with `scratch`, the kernel decodes the payload's codes into it (they never leave the step). */
+export function verifyJob(job: TensorJob, options: VerifyStepOptions = {}, scratch?: FloatScratch): TensorJob {
   const t = job.tensor;
   if (!job.ternary) return job;
   const bytes = need(job.bytes, "verify", "the packed bytes", t.name);
   const { codes, sigma } = job.ternary;
   const stats = job.stats ?? ternaryStats(codes, { scales: sigma, ...(job.values ? { values: job.values } : {}), tensor: t.name });
   if (!t.ternaryLayout || options.verify === false) return { ...job, stats };
-  const verification = verifyPacked(t.name, t.layout, { shape: t.shape, codes, scales: Float32Array.of(sigma) }, bytes, t.params, options.verifyOptions);
+  const ternary = { shape: t.shape, codes, scales: Float32Array.of(sigma) };
+  const verification = verifyPacked(t.name, t.layout, ternary, bytes, t.params, options.verifyOptions, scratch?.takeCodes(codes.length));
   assertVerified(verification);
   return { ...job, stats, verification };
 }
@@ -167,10 +169,11 @@ export function jobReport(job: TensorJob): TensorJob {
 
 /**
  * map → quantize → pack → verify for one tensor; returns the payload with the report. `scratch`
- * (owned by the calling thread) is reused for the float values, which never leave this call.
+ * (owned by the calling thread) is reused for the float values and the verifier's decoded codes,
+ * which never leave this call.
  */
 export function processJob(job: TensorJob, options: VerifyStepOptions = {}, scratch?: FloatScratch): TensorJob {
-  const done = verifyJob(packJob(quantizeJob(mapJob(takeBytes(job), scratch))), options);
+  const done = verifyJob(packJob(quantizeJob(mapJob(takeBytes(job), scratch))), options, scratch);
   return { ...jobReport(done), bytes: done.bytes };
 }
 

@@ -19,10 +19,14 @@ port.on("message", (msg: WorkerRequest) => {
   (msg as { job?: TensorJob }).job = undefined;
   let response: WorkerResponse;
   let transfer: ArrayBuffer[] = [];
+  // The checkpoint bytes arrived as a buffer of their own; once the job is done nothing here uses
+  // it (unless the payload is a view of it), so it goes back to the main thread's read pool.
+  const input = job.data?.buffer;
   try {
     const done = forTransfer(processJob(job, options, scratch));
-    response = { id, ok: true, job: done.job };
-    transfer = done.transfer;
+    const recycled = input instanceof ArrayBuffer && !done.transfer.includes(input) ? input : undefined;
+    response = recycled ? { id, ok: true, job: done.job, recycled } : { id, ok: true, job: done.job };
+    transfer = recycled ? [...done.transfer, recycled] : done.transfer;
   } catch (e) {
     response = { id, ok: false, error: serializeError(e) };
   }

@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { TernpackError } from "../core/errors.js";
+import { readBuffers } from "./read-buffers.js";
 import { FloatScratch } from "./scratch.js";
 import { processJob, type VerifyStepOptions } from "./steps.js";
 import type { TensorJob } from "./types.js";
@@ -115,7 +116,10 @@ class WorkerPool implements Processor {
     if (!task || task.id !== msg.id) return;
     this.running.delete(worker);
     this.idle.push(worker);
-    if (msg.ok) task.resolve(msg.job);
+    if (msg.ok) {
+      if (msg.recycled) readBuffers.give(msg.recycled);
+      task.resolve(msg.job);
+    }
     else task.reject(deserializeError(msg.error));
     this.dispatch();
   }
@@ -132,6 +136,7 @@ class WorkerPool implements Processor {
     for (const task of [...this.running.values(), ...this.queue.splice(0)]) task.reject(this.failure);
     this.running.clear();
     this.idle.length = 0;
+    readBuffers.clear();
     const workers = this.all.splice(0);
     await Promise.all(workers.map((w) => w.terminate()));
   }

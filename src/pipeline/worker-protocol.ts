@@ -18,7 +18,8 @@ export type SerializedError =
   | { kind: "ternpack"; code: ErrorCode; tensor?: string; file?: string; offset?: number; detail?: string }
   | { kind: "error"; name: string; message: string; stack?: string };
 
-export type WorkerResponse = { id: number; ok: true; job: TensorJob } | { id: number; ok: false; error: SerializedError };
+/** `recycled`: the job's checkpoint-bytes buffer, transferred back for the next read (read-buffers.ts). */
+export type WorkerResponse = { id: number; ok: true; job: TensorJob; recycled?: ArrayBuffer } | { id: number; ok: false; error: SerializedError };
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof TernpackError) return { kind: "ternpack", code: e.code, tensor: e.tensor, file: e.file, offset: e.offset, detail: e.detail };

@@ -21,6 +21,8 @@ export interface Subject {
   /** TL1/TL2 tiling; undefined for the other layouts. */
   tl: TlParams | undefined;
   bytes: Uint8Array;
+  /** Where the kernel decodes the payload's codes (a fresh array when undefined). */
+  decodeInto: Int8Array | undefined;
   /** Expected codes (the quantizer's). */
   codes: Int8Array;
   /** Expected stored scales, one per scale group of the kernel. */
@@ -55,6 +57,7 @@ export function openSubject(input: VerifyInput): Subject {
     K,
     tl,
     bytes,
+    decodeInto: input.decodeInto,
     codes: expected.codes,
     stored: storedScales(layout, M, K, expected.codes, expected.scales, tensor),
     groupSize,

@@ -32,6 +32,8 @@ export interface VerifyInput {
   /** TL1/TL2 tiling (`params.tl`, else the bitnet.cpp preset for the shape, as the layouts resolve it). */
   params?: LayoutParams;
   expected: ExpectedTernary;
+  /** A buffer (≥ M·K codes, 4-byte aligned) the kernel decodes the payload's codes into; overwritten. */
+  decodeInto?: Int8Array;
 }
 
 export interface VerifyOptions {

@@ -6,7 +6,8 @@ import { verifyTensor } from "./verify-tensor.js";
 
 /**
  * `ternary` is the quantizer's output (per-tensor σ) or the layout's pack input (for TQ also per-row
- * or per-block scales, with 0 for all-zero blocks); see `ExpectedTernary.scales`.
+ * or per-block scales, with 0 for all-zero blocks); see `ExpectedTernary.scales`. `decodeInto`: see
+ * `VerifyInput.decodeInto`.
  */
 export function verifyPacked(
   name: string,
@@ -15,11 +16,12 @@ export function verifyPacked(
   bytes: Uint8Array,
   params?: LayoutParams,
   options?: VerifyOptions,
+  decodeInto?: Int8Array,
 ): VerifyResult {
   const [M, K, ...rest] = ternary.shape;
   if (M === undefined || K === undefined || rest.length > 0) {
     fail("INVALID_SHAPE", { tensor: name, detail: `ternary layouts hold [M, K] matrices, got [${ternary.shape.join(", ")}]` });
   }
   const input = { name, layout: layoutName, shape: [M, K] as const, bytes, expected: { codes: ternary.codes, scales: ternary.scales } };
-  return verifyTensor(params ? { ...input, params } : input, options);
+  return verifyTensor({ ...input, ...(params ? { params } : {}), ...(decodeInto ? { decodeInto } : {}) }, options);
 }

@@ -33,7 +33,7 @@ function runChecks(s: Subject, seeds: readonly number[], tokens: number): Partia
   }
   const found: Partial<Record<CheckName, VerifyFailure | null>> = {};
   let decoded: DecodedCodes | undefined;
-  found.codes = guarded("codes", s, () => checkCodes(s, (decoded = s.kernel.codes(s.bytes, s.shape, s.tl))));
+  found.codes = guarded("codes", s, () => checkCodes(s, (decoded = s.kernel.codes(s.bytes, s.shape, s.tl, s.decodeInto))));
   if (decoded) found.scales = guarded("scales", s, () => checkScales(s, decoded!));
   found.gemv = guarded("gemv", s, () => checkGemv(s, seeds, tokens));
   found.reserved = guarded("reserved", s, () => checkReserved(s));
