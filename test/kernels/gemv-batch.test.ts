@@ -3,9 +3,8 @@
  * dense reference, on the golden layout bytes; the lane packing at its limits; argument checks.
  */
 import { describe, expect, it } from "vitest";
-import { TernpackError } from "../../src/core/errors.js";
 import { compareF32, compareI32, denseGemv, getKernel, type GemvResult } from "../../kernels/index.js";
-import { LAYOUTS, layoutCases, seededQ } from "./golden-layouts.js";
+import { LAYOUTS, layoutCases, seededQ, caught } from "./golden-layouts.js";
 
 const EXACT = { equal: true, mismatches: 0 };
 
@@ -24,16 +23,6 @@ function batch(K: number, tokens: number, seed: number): { q: Int8Array; sx: Flo
 function expectSame(got: GemvResult, want: GemvResult): void {
   expect(compareI32(got.acc, want.acc)).toEqual(EXACT);
   expect(compareF32(got.y, want.y, { nan: "bits" })).toEqual(EXACT);
-}
-
-function caught(fn: () => unknown): TernpackError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TernpackError) return e;
-    throw e;
-  }
-  throw new Error("expected a TernpackError");
 }
 
 for (const layout of LAYOUTS) {

@@ -2,6 +2,7 @@
  * The layout golden cases (fixtures/layouts/<layout>/, reference-packed bytes) as kernel inputs:
  * the payload a kernel receives, and the codes and scales the reference packer started from.
  */
+import { TernpackError } from "../../src/core/errors.js";
 import { roundHalfAway } from "../../src/core/rounding.js";
 import { roundToF16 } from "../../src/core/half.js";
 import type { KernelName, TlParams } from "../../kernels/index.js";
@@ -88,4 +89,15 @@ export function seededQ(K: number, seed: number): Int8Array {
     q[i] = ((t ^ (t >>> 14)) >>> 0) & 0xff;
   }
   return q;
+}
+
+/** The TernpackError `fn` throws (any other outcome fails the test). */
+export function caught(fn: () => unknown): TernpackError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof TernpackError) return e;
+    throw e;
+  }
+  throw new Error("expected a TernpackError");
 }

@@ -1,18 +1,7 @@
 /** Bytes the packers never write are INVALID_CODE (with the payload offset); bad arguments are refused. */
 import { describe, expect, it } from "vitest";
-import { TernpackError } from "../../src/core/errors.js";
 import { denseGemv, getKernel, hasKernel, KERNEL_NAMES, type Kernel, type KernelName, type TlParams } from "../../kernels/index.js";
-import { layoutCases } from "./golden-layouts.js";
-
-function caught(fn: () => unknown): TernpackError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TernpackError) return e;
-    throw e;
-  }
-  throw new Error("expected a TernpackError");
-}
+import { layoutCases, caught } from "./golden-layouts.js";
 
 /** codes(), dequantize() and gemv() must all refuse the payload with INVALID_CODE at `offset`. */
 function expectInvalidEverywhere(kernel: Kernel, payload: Uint8Array, shape: [number, number], params: TlParams | undefined, offset: number) {

@@ -3,8 +3,8 @@
  * triples are reported at their sign byte, the first in row-major order; and a negative triple
  * written into an all-zero payload decodes where the formula says.
  */
+import { caught } from "./golden-layouts.js";
 import { describe, expect, it } from "vitest";
-import { TernpackError } from "../../src/core/errors.js";
 import { getKernel } from "../../kernels/index.js";
 
 const M = 64;
@@ -33,16 +33,6 @@ function indexNibble(m: number, j: number): { byte: number; shift: number } {
   const group = ((mb * (K3 / BK) + kb) * (BM / 32) + mo) * (BK / 6) + Math.floor(kt / 2);
   const pos = [0, 2, 1, 3][Math.floor(mi / 8)]! * 8 + (mi % 8);
   return { byte: group * 32 + pos, shift: kt % 2 === 0 ? 4 : 0 };
-}
-
-function caught(fn: () => unknown): TernpackError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TernpackError) return e;
-    throw e;
-  }
-  throw new Error("expected a TernpackError");
 }
 
 describe("TL2 sign area", () => {
