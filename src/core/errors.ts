@@ -61,6 +61,12 @@ export const ERROR_CODES = {
   // models and conversion
   INVALID_CONFIG: "model configuration is invalid",
   UNSUPPORTED_ARCH: "model architecture is not supported",
+  // ternpack container
+  CHECKSUM_MISMATCH: "stored bytes do not match their recorded checksum",
+  UNSUPPORTED_FEATURE: "the file requires a feature this version does not know",
+  // Hugging Face Hub
+  HUB_AUTH: "the Hub refused the credentials",
+  HUB_REQUEST: "a request to the Hub failed",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
