@@ -1,9 +1,8 @@
 /**
  * Where convert()'s time and memory go, tensor kind by tensor kind, on the main thread with the
  * library's own pipeline steps (dist/): read (checkpoint readBytes) → map → quantize → pack →
- * verify, each timed, and the parts of quantize (ternary detection, absmean) and verify
- * (statistics, the reference-kernel checks) timed on their own. "Σ s" extrapolates to the whole
- * plan (the kind's time × how many tensors of that kind it has).
+ * verify, each timed. "Σ s" extrapolates to the whole plan (the kind's time × how many tensors of
+ * that kind it has).
  *
  * Then a second pass counts every typed array each step allocates (the global typed-array
  * constructors are replaced by counting subclasses for that pass only, so its times are not used),
@@ -11,7 +10,7 @@
  *
  *   node bench/convert-stages.mjs '{"folder": "...", "target": "llama.cpp", "layout": "tq2_0"}'
  */
-import { absmeanTernarize, detectTernary, mapJob, openCheckpoint, packJob, planConversion, quantizeJob, ternaryStats, verifyJob, verifyPacked } from "../dist/index.js";
+import { mapJob, openCheckpoint, packJob, planConversion, quantizeJob, verifyJob } from "../dist/index.js";
 
 const { folder, target, layout } = JSON.parse(process.argv[2]);
 const MB = 1e6;
@@ -42,18 +41,6 @@ function runSteps(t, data, onStep = () => {}) {
     ms[step] = r.ms;
   }
   return { ms, job };
-}
-
-/** The separately timed parts of quantize and verify. */
-function parts(t, job) {
-  if (!t.ternarize || !job.values) return { detect: NaN, absmean: NaN, stats: NaN, checks: NaN };
-  const { codes, sigma } = job.ternary;
-  return {
-    detect: timed(() => detectTernary(job.values)).ms,
-    absmean: timed(() => absmeanTernarize(job.values, t.shape, { granularity: "tensor" })).ms,
-    stats: timed(() => ternaryStats(codes, { scales: sigma, values: job.values })).ms,
-    checks: t.ternaryLayout ? timed(() => verifyPacked(t.name, t.layout, { shape: t.shape, codes, scales: Float32Array.of(sigma) }, job.bytes, t.params)).ms : NaN,
-  };
 }
 
 const TYPED = [Float32Array, Float64Array, Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array];
@@ -98,12 +85,11 @@ for (const [kind, t] of firstOf) {
     const value = await checkpoint.readBytes(t.source);
     return { value, ms: performance.now() - start };
   })();
-  const { ms, job } = runSteps(t, read.value);
+  const { ms } = runSteps(t, read.value);
   const perTensor = read.ms + STEPS.reduce((sum, [s]) => sum + ms[s], 0);
   const n = count.get(kind);
   totalMs += perTensor * n;
-  const p = parts(t, job);
-  timeRows.push([kind, t.shape.join("×"), t.typeName, f0(read.ms), ...STEPS.map(([s]) => f0(ms[s])), f0(p.detect), f0(p.absmean), f0(p.stats), f0(p.checks), String(n), ((perTensor * n) / 1000).toFixed(1)]);
+  timeRows.push([kind, t.shape.join("×"), t.typeName, f0(read.ms), ...STEPS.map(([s]) => f0(ms[s])), String(n), ((perTensor * n) / 1000).toFixed(1)]);
 }
 
 const allocated = new Map(); // kind → step → [{ type, bytes }]
@@ -140,7 +126,7 @@ const allocRows = [...allocated].map(([kind, steps]) => {
 });
 
 console.log(`\nstage breakdown, ${layout} (${target}), on the main thread, one tensor of each kind (1-D norms omitted: tiny):`);
-print(["tensor", "shape", "type", "read ms", ...STEPS.map(([s]) => `${s} ms`), "(detect ms", "absmean ms)", "(stats ms", "checks ms)", "× in plan", "Σ s"], timeRows);
+print(["tensor", "shape", "type", "read ms", ...STEPS.map(([s]) => `${s} ms`), "× in plan", "Σ s"], timeRows);
 console.log(`Σ over the plan's 2-D tensors ≈ ${(totalMs / 1000).toFixed(1)} s of single-thread work`);
 console.log(`\ntyped arrays allocated by each step, MB (sizes ≥ 1 MB listed; "×2" = two of that size):`);
 print(["tensor", ...allocSteps.map((s) => `${s} MB`), "total MB", "× source"], allocRows);

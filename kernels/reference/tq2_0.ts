@@ -7,7 +7,7 @@ import { nibbleDot, nibbleLut } from "../lut.js";
 import { codeWords } from "./define-kernel.js";
 import { TQ_BLOCK, defineTqKernel } from "./tq-blocks.js";
 import { decodeRun, RUN_BYTES, RUN_ELEMENTS, runColumns, TWO_BIT_NIBBLE, type SlotShifts } from "./two-bit.js";
-import { NO_CODE_3, requireValidBytes } from "./valid-bytes.js";
+import { requireNoCode3Blocks } from "./valid-bytes.js";
 
 const LSB_FIRST: SlotShifts = [0, 2, 4, 6];
 const CODE_BYTES = 64;
@@ -16,9 +16,7 @@ const BLOCK_BYTES = CODE_BYTES + 2;
 export const tq20Kernel = defineTqKernel({
   name: "tq2_0",
   blockBytes: BLOCK_BYTES,
-  validate: (bytes, blocks) => {
-    for (let b = 0; b < blocks; b++) requireValidBytes(bytes, b * BLOCK_BYTES, b * BLOCK_BYTES + CODE_BYTES, NO_CODE_3, "tq2_0", "2-bit code 3");
-  },
+  validate: (bytes, blocks) => requireNoCode3Blocks(bytes, blocks, BLOCK_BYTES, CODE_BYTES, "tq2_0"),
   decode(bytes, blocks, codes) {
     const words = codeWords(codes);
     for (let b = 0; b < blocks; b++) {

@@ -52,6 +52,28 @@ export function requireNoCode3(bytes: Uint8Array, start: number, end: number, la
   requireValidWords(bytes, start, end, NO_CODE_3, layout, "2-bit code 3", (w) => w & (w >>> 1) & 0x55555555);
 }
 
+/**
+ * requireNoCode3 over the first `codeBytes` bytes of each of `blocks` blocks of `blockBytes` (TQ2_0:
+ * 64 code bytes, then a 2-byte scale). Even block sizes keep every block on a 2-byte boundary, so
+ * the rule runs on 16-bit halves without a view per block; the byte pass only locates an offender.
+ */
+export function requireNoCode3Blocks(bytes: Uint8Array, blocks: number, blockBytes: number, codeBytes: number, layout: KernelName): void {
+  if (bytes.byteOffset % 2 !== 0 || blockBytes % 2 !== 0 || codeBytes % 2 !== 0) {
+    for (let b = 0; b < blocks; b++) requireNoCode3(bytes, b * blockBytes, b * blockBytes + codeBytes, layout);
+    return;
+  }
+  const halves = new Uint16Array(bytes.buffer, bytes.byteOffset, (blocks * blockBytes) / 2);
+  const stride = blockBytes / 2;
+  for (let b = 0; b < blocks; b++) {
+    let bad = 0;
+    for (let i = b * stride, end = i + codeBytes / 2; i < end; i++) {
+      const h = halves[i]!;
+      bad |= h & (h >>> 1) & 0x5555;
+    }
+    if (bad !== 0) requireValidBytes(bytes, b * blockBytes, b * blockBytes + codeBytes, NO_CODE_3, layout, "2-bit code 3");
+  }
+}
+
 /** requireValidBytes with nibblesAtMost(max): n + (15 − max) carries into bit 4 exactly when n > max. */
 export function requireNibblesAtMost(bytes: Uint8Array, start: number, end: number, max: number, layout: KernelName, what: string): void {
   const bias = (15 - max) * 0x01010101;

@@ -39,7 +39,7 @@ export type TernarySourceFacts = Pick<TensorPlanEntry, "source" | "shape" | "sou
 
 /** Codes and σ from float source values (logical shape, not yet permuted). */
 export function ternaryFromValues(entry: TernarySourceFacts, values: Float32Array): SourceTernary {
-  return { source: entry.source, ...ternarizeTensor(permuted(entry, values), entry.shape, entry.source) };
+  return { source: entry.source, ...ternarizeTensor(permuted(entry, values), entry.shape, { tensor: entry.source }) };
 }
 
 /** Codes and σ from an HF packed U8 weight and its weight_scale value. */

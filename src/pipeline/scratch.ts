@@ -1,7 +1,7 @@
 /**
  * Buffers reused from tensor to tensor by one thread's `processJob` calls: the float values a large
- * tensor is decoded into (71 MB for an FFN weight of a 2B model) and the codes the verifier's
- * kernel decodes from the payload (18 MB). Allocating (and faulting in) fresh ones each time costs
+ * tensor is decoded into when it must exist in float32 (71 MB for an FFN weight of a 2B model), the
+ * quantizer's codes and the codes the verifier's kernel decodes from the payload (18 MB each). Allocating (and faulting in) fresh ones each time costs
  * memory, not only time: with big short-lived arrays, V8 frees the old ones only at a later GC and
  * glibc keeps the freed memory resident, which is most of a worker's peak memory. Each buffer grows
  * to the largest tensor seen and lives as long as its owner (a worker thread, or one inline conversion).
@@ -9,6 +9,7 @@
 export class FloatScratch {
   private buffer: Float32Array<ArrayBuffer> = new Float32Array(0);
   private codes: Int8Array<ArrayBuffer> = new Int8Array(0);
+  private quantized: Int8Array<ArrayBuffer> = new Int8Array(0);
 
   /** A view of `n` floats; its contents are overwritten by the next call. */
   take(n: number): Float32Array<ArrayBuffer> {
@@ -20,5 +21,11 @@ export class FloatScratch {
   takeCodes(n: number): Int8Array<ArrayBuffer> {
     if (this.codes.length < n) this.codes = new Int8Array(n);
     return this.codes.subarray(0, n);
+  }
+
+  /** The quantizer's codes (a buffer apart from `takeCodes`, since verify compares the two). */
+  takeQuantizedCodes(n: number): Int8Array<ArrayBuffer> {
+    if (this.quantized.length < n) this.quantized = new Int8Array(n);
+    return this.quantized.subarray(0, n);
   }
 }

@@ -6,6 +6,8 @@
  */
 import { fail } from "../core/errors.js";
 import { shapeSize } from "./shape.js";
+import { asRun, type FloatRun } from "./float-run.js";
+import { halfCodes } from "./half-codes.js";
 import { torchMeanF32 } from "./torch-sum.js";
 
 export type Granularity = "tensor" | "row" | { group: number };
@@ -25,6 +27,8 @@ export interface AbsmeanOptions {
   reduction?: Reduction;
   /** Tensor name, for error messages. */
   tensor?: string;
+  /** Where to write the codes (a caller's reusable buffer); a new array when absent. */
+  codesInto?: Int8Array;
 }
 
 export interface AbsmeanResult {
@@ -62,50 +66,121 @@ function groupLengthFor(length: number, shape: readonly number[], granularity: G
 }
 
 /** Throws NON_FINITE naming the first NaN/±Inf in `[start, end)`, if there is one. */
-function rejectNonFinite(values: Float32Array, start: number, end: number, tensor?: string): void {
-  for (let i = start; i < end; i++) {
-    if (!Number.isFinite(values[i]!)) fail("NON_FINITE", { tensor, detail: `element ${i} is ${values[i]}` });
+function rejectNonFinite(run: FloatRun, start: number, end: number, tensor?: string): void {
+  for (let at = start; at < end; at += CODE_WINDOW) {
+    const count = Math.min(CODE_WINDOW, end - at);
+    const x = run.window(at, count);
+    for (let i = 0; i < count; i++) {
+      if (!Number.isFinite(x[i]!)) fail("NON_FINITE", { tensor, detail: `element ${at + i} is ${x[i]}` });
+    }
   }
 }
 
-function float64MeanAbs(values: Float32Array, start: number, length: number): number {
+function float64MeanAbs(run: FloatRun, start: number, length: number): number {
   let sum = 0;
-  const end = start + length;
-  for (let i = start; i < end; i++) sum += Math.abs(values[i]!);
+  for (let at = start, end = start + length; at < end; at += CODE_WINDOW) {
+    const count = Math.min(CODE_WINDOW, end - at);
+    const x = run.window(at, count);
+    for (let i = 0; i < count; i++) sum += Math.abs(x[i]!);
+  }
   return Math.fround(sum / length);
 }
 
+/** Elements a codes pass reads per window of a run. */
+const CODE_WINDOW = 1 << 14;
+
 /**
- * Ternarizes `values` (row-major, `shape` = [..., cols]) with absmean scales.
+ * What a codes pass saw, for statistics without a second pass over the weights: the ±1 counts,
+ * Σw² and Σ|w| over the weights given a non-zero code (so ‖W − σ·t‖² = Σw² − 2σ·Σ|w|·[t≠0] + σ²·nnz,
+ * because a non-zero code always has the sign of its weight). Sums in float64.
+ */
+export interface CodeTally {
+  plus: number;
+  minus: number;
+  sumSquares: number;
+  keptMagnitude: number;
+}
+
+/**
+ * codes[start … start + length) = clamp(RHE(fround(W·s)), −1, 1), tallying as it goes. The clamp
+ * of RHE is a threshold at ±0.5 (RHE(±0.5) = 0, anything beyond rounds to ≥ 1), written as a
+ * difference of comparisons, not a ternary: the sign is data-dependent, and a branch on it
+ * mispredicts often enough to cost several times the rest of the loop.
+ */
+function writeCodes(run: FloatRun, s: number, codes: Int8Array, start: number, length: number, tally: CodeTally): void {
+  let plus = 0, minus = 0, sq0 = 0, sq1 = 0, kept0 = 0, kept1 = 0;
+  for (let at = start, end = start + length; at < end; at += CODE_WINDOW) {
+    const count = Math.min(CODE_WINDOW, end - at);
+    const x = run.window(at, count);
+    let i = 0;
+    for (; i + 1 < count; i += 2) {
+      const w0 = x[i]!, w1 = x[i + 1]!;
+      const y0 = Math.fround(w0 * s), y1 = Math.fround(w1 * s);
+      const p0 = +(y0 > 0.5), m0 = +(y0 < -0.5), p1 = +(y1 > 0.5), m1 = +(y1 < -0.5);
+      codes[at + i] = p0 - m0;
+      codes[at + i + 1] = p1 - m1;
+      plus += p0 + p1;
+      minus += m0 + m1;
+      sq0 += w0 * w0;
+      sq1 += w1 * w1;
+      kept0 += (p0 + m0) * Math.abs(w0);
+      kept1 += (p1 + m1) * Math.abs(w1);
+    }
+    for (; i < count; i++) {
+      const w = x[i]!;
+      const y = Math.fround(w * s);
+      const p = +(y > 0.5), m = +(y < -0.5);
+      codes[at + i] = p - m;
+      plus += p;
+      minus += m;
+      sq0 += w * w;
+      kept0 += (p + m) * Math.abs(w);
+    }
+  }
+  tally.plus += plus;
+  tally.minus += minus;
+  tally.sumSquares += sq0 + sq1;
+  tally.keptMagnitude += kept0 + kept1;
+}
+
+/** A codes buffer for `n` codes: `into` (its first n, 4-byte aligned) when given, else a new one. */
+function codesFor(n: number, into: Int8Array | undefined, tensor?: string): Int8Array {
+  if (!into) return new Int8Array(n);
+  if (into.length < n || into.byteOffset % 4 !== 0) {
+    fail("USAGE", { tensor, detail: `the codes buffer must hold ${n} codes from a 4-byte aligned offset, got ${into.length} at ${into.byteOffset}` });
+  }
+  return into.subarray(0, n);
+}
+
+/**
+ * Ternarizes `values` (row-major, `shape` = [..., cols]) with absmean scales; `values` may be a
+ * run (float-run.ts) so that 16-bit weights are widened a window at a time. `tally`, when given,
+ * receives the counts and sums of every group (see CodeTally).
  * Throws NON_FINITE (first bad index), SHAPE_MISMATCH (size, empty, cols % g), INVALID_SHAPE, USAGE.
  */
-export function absmeanTernarize(values: Float32Array, shape: readonly number[], options: AbsmeanOptions): AbsmeanResult {
+export function absmeanTernarize(values: Float32Array | FloatRun, shape: readonly number[], options: AbsmeanOptions, tally?: CodeTally): AbsmeanResult {
   const { tensor } = options;
+  const run = asRun(values);
   const reduction = options.reduction ?? "torch";
-  const groupLength = groupLengthFor(values.length, shape, options.granularity, tensor);
-  const groups = values.length / groupLength;
-  const codes = new Int8Array(values.length);
+  const groupLength = groupLengthFor(run.length, shape, options.granularity, tensor);
+  const groups = run.length / groupLength;
+  const codes = codesFor(run.length, options.codesInto, tensor);
   const scales = new Float32Array(groups);
   const inverse = new Float32Array(groups);
   const meanAbs = new Float32Array(groups);
+  const counts = tally ?? { plus: 0, minus: 0, sumSquares: 0, keptMagnitude: 0 };
 
   for (let gi = 0, start = 0; gi < groups; gi++, start += groupLength) {
-    const gamma = reduction === "torch" ? torchMeanF32(values, start, groupLength, true) : float64MeanAbs(values, start, groupLength);
+    const gamma = reduction === "torch" ? torchMeanF32(run, start, groupLength, true) : float64MeanAbs(run, start, groupLength);
     // A NaN/Inf input makes the mean NaN/Inf; a finite mean proves the group is finite.
-    if (!Number.isFinite(gamma)) rejectNonFinite(values, start, start + groupLength, tensor);
+    if (!Number.isFinite(gamma)) rejectNonFinite(run, start, start + groupLength, tensor);
     const gammaClamped = gamma > MEAN_ABS_FLOOR ? gamma : MEAN_ABS_FLOOR;
     const s = Math.fround(1 / gammaClamped);
     meanAbs[gi] = gammaClamped;
     inverse[gi] = s;
     scales[gi] = 1 / s;
-    const end = start + groupLength;
-    for (let i = start; i < end; i++) {
-      const x = Math.fround(values[i]! * s);
-      // clamp(RHE(x), −1, 1) is a threshold at ±0.5: RHE(±0.5) = 0, anything beyond rounds to ≥ 1.
-      // Written as a difference of comparisons, not a ternary: the sign is data-dependent, and a
-      // branch on it mispredicts often enough to cost several times the rest of the loop.
-      codes[i] = +(x > 0.5) - +(x < -0.5);
-    }
+    if (run.halves) halfCodes(run.halves.bytes, run.halves.kind, s, codes, start, groupLength, counts);
+    else writeCodes(run, s, codes, start, groupLength, counts);
   }
   return { codes, shape: [...shape], groupLength, scales, inverse, meanAbs };
 }

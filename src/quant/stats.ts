@@ -1,5 +1,6 @@
 /** Per-tensor statistics of ternary codes for reports: code mix, scales, reconstruction error. */
 import { fail } from "../core/errors.js";
+import type { CodeTally } from "./absmean.js";
 
 export interface TernaryStatsOptions {
   /** Source weights (same order as the codes): enables relativeError (needs scales). */
@@ -94,6 +95,21 @@ export function ternaryStats(codes: Int8Array, options: TernaryStatsOptions = {}
 
   const { plus, minus } = countCodes(codes, tensor);
   const error = values && sigma ? squaredError(values, codes, sigma, groupLength) : undefined;
+  return assembleStats(n, plus, minus, sigma, error);
+}
+
+/**
+ * The statistics of one per-tensor ternarization from its codes pass's tally (absmean.ts
+ * CodeTally), without another pass over the weights or the codes: ‖W − σ·t‖² = Σw² − 2σ·Σ|w|[t≠0]
+ * + σ²·nnz (clamped at 0: the expansion can round a tiny negative).
+ */
+export function statsFromTally(n: number, tally: CodeTally, sigma: number): TernaryStats {
+  const nnz = tally.plus + tally.minus;
+  const errSq = Math.max(0, tally.sumSquares - 2 * sigma * tally.keptMagnitude + sigma * sigma * nnz);
+  return assembleStats(n, tally.plus, tally.minus, Float32Array.of(sigma), [errSq, tally.sumSquares]);
+}
+
+function assembleStats(n: number, plus: number, minus: number, sigma: Float32Array | undefined, error: [number, number] | undefined): TernaryStats {
   const zeros = n - plus - minus;
   const frac = (k: number) => (n === 0 ? 0 : k / n);
   const stats: TernaryStats = {

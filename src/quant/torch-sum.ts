@@ -8,6 +8,7 @@
  * Only the single-thread order is modelled: with several threads torch sums tensors of more than
  * 32,768 elements in per-thread chunks, and its result then depends on the thread count.
  */
+import { asRun, type FloatRun } from "./float-run.js";
 
 const LANES = 8; // float32 lanes of one vector
 const ROW_ITEMS = 4; // items (scalars or vectors) per cascade row
@@ -24,20 +25,27 @@ function ceilLog2(q: number): number {
 }
 
 /**
- * Adds rows `[from, to)` of width `width` starting at `base` into level 0, lane by lane.
- * `abs` sums magnitudes (torch's `W.abs().sum()` without materialising `|W|`).
+ * Adds rows `[from, to)` of width `width` starting at element `base` into level 0, lane by lane
+ * (each lane's additions in row order, as torch makes them). `abs` sums magnitudes (torch's
+ * `W.abs().sum()` without materialising `|W|`).
  */
-function addRows(x: Float32Array, base: number, width: number, from: number, to: number, abs: boolean): void {
-  let r = from;
-  // Two rows per visit of a lane: the lane's two float32 additions in order, one load and store.
-  for (; r + 1 < to; r += 2) {
-    const a = base + r * width;
-    const b = a + width;
-    if (abs) for (let j = 0; j < width; j++) levels[j] = Math.fround(levels[j]! + Math.abs(x[a + j]!)) + Math.abs(x[b + j]!);
-    else for (let j = 0; j < width; j++) levels[j] = Math.fround(levels[j]! + x[a + j]!) + x[b + j]!;
+function addRows(run: FloatRun, base: number, width: number, from: number, to: number, abs: boolean): void {
+  const rows = to - from;
+  if (rows <= 0) return;
+  const x = run.window(base + from * width, rows * width);
+  let a = 0;
+  // Four rows per visit of a lane: the lane's four float32 additions in order, one load and store.
+  for (let r = 0; r + 3 < rows; r += 4, a += 4 * width) {
+    const b = a + width, c = b + width, d = c + width;
+    if (abs) {
+      for (let j = 0; j < width; j++) {
+        levels[j] = Math.fround(Math.fround(Math.fround(levels[j]! + Math.abs(x[a + j]!)) + Math.abs(x[b + j]!)) + Math.abs(x[c + j]!)) + Math.abs(x[d + j]!);
+      }
+    } else {
+      for (let j = 0; j < width; j++) levels[j] = Math.fround(Math.fround(Math.fround(levels[j]! + x[a + j]!) + x[b + j]!) + x[c + j]!) + x[d + j]!;
+    }
   }
-  if (r < to) {
-    const a = base + r * width;
+  for (; a < rows * width; a += width) {
     if (abs) for (let j = 0; j < width; j++) levels[j] = levels[j]! + Math.abs(x[a + j]!);
     else for (let j = 0; j < width; j++) levels[j] = levels[j]! + x[a + j]!;
   }
@@ -54,7 +62,7 @@ function carry(l: number, width: number): void {
 }
 
 /** torch's `multi_row_sum`: q rows of `width` floats into four levels, folded into level 0. */
-function cascade(x: Float32Array, base: number, q: number, width: number, abs: boolean): void {
+function cascade(x: FloatRun, base: number, q: number, width: number, abs: boolean): void {
   levels.fill(0, 0, LEVELS * width);
   const p = Math.max(4, ceilLog2(q) >> 2);
   const step = 2 ** p;
@@ -79,7 +87,7 @@ function cascade(x: Float32Array, base: number, q: number, width: number, abs: b
  * torch's `row_sum` over `m` items of `lanes` floats each (lanes = 1: scalars, 8: vectors), the
  * items stored back to back from `base`. Writes one float32 per lane into `laneSums`.
  */
-function rowSum(x: Float32Array, base: number, m: number, lanes: number, abs: boolean): void {
+function rowSum(x: FloatRun, base: number, m: number, lanes: number, abs: boolean): void {
   const q = Math.floor(m / ROW_ITEMS);
   const width = ROW_ITEMS * lanes;
   cascade(x, base, q, width, abs);
@@ -95,7 +103,8 @@ function rowSum(x: Float32Array, base: number, m: number, lanes: number, abs: bo
  * float32 sum of `x[start .. start + length)` in torch's single-thread CPU order
  * (`abs`: of the magnitudes). Bit-identical to `torch.sum` on a contiguous float32 run.
  */
-export function torchSumF32(x: Float32Array, start = 0, length = x.length - start, abs = false): number {
+export function torchSumF32(values: Float32Array | FloatRun, start = 0, length = values.length - start, abs = false): number {
+  const x = asRun(values);
   if (length < LANES) {
     rowSum(x, start, length, 1, abs);
     return laneSums[0]!;
@@ -103,13 +112,14 @@ export function torchSumF32(x: Float32Array, start = 0, length = x.length - star
   const vectors = Math.floor(length / LANES);
   rowSum(x, start, vectors, LANES, abs);
   let s = 0;
-  const end = start + length;
-  for (let k = start + vectors * LANES; k < end; k++) s = Math.fround(s + (abs ? Math.abs(x[k]!) : x[k]!));
+  const rest = length - vectors * LANES;
+  const tail = rest > 0 ? x.window(start + vectors * LANES, rest) : undefined;
+  for (let k = 0; k < rest; k++) s = Math.fround(s + (abs ? Math.abs(tail![k]!) : tail![k]!));
   for (let lane = 0; lane < LANES; lane++) s = Math.fround(s + laneSums[lane]!);
   return s;
 }
 
 /** torch's float32 `mean` of a contiguous run: the torch-order sum divided by float32(length). */
-export function torchMeanF32(x: Float32Array, start = 0, length = x.length - start, abs = false): number {
+export function torchMeanF32(x: Float32Array | FloatRun, start = 0, length = x.length - start, abs = false): number {
   return Math.fround(torchSumF32(x, start, length, abs) / Math.fround(length));
 }
