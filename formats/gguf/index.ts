@@ -8,6 +8,7 @@ export type { GgufTensorInfo } from "./tensor-table.js";
 export type { GgufFile, ReadGgufOptions } from "./parse.js";
 export { parseGguf } from "./parse.js";
 export { findTensor, readGguf, readTensorData } from "./reader.js";
+export { parseShardName, readGgufShard, shardSetPaths, shardSuffix, type ShardName } from "./split-set.js";
 export {
   createGgufWriter,
   GgufWriter,

@@ -25,6 +25,11 @@ export interface ReadGgufOptions {
   allowOffsetGaps?: boolean;
   /** Size of the read window (default 1 MiB); small windows are for tests. */
   windowBytes?: number;
+  /**
+   * The architecture "auto" assumes when the file has no `general.architecture`: split shards after
+   * the first carry only the split keys, so their model's architecture comes from shard 1.
+   */
+  architecture?: string;
 }
 
 export interface GgufFile {
@@ -150,7 +155,7 @@ export async function parseGguf(source: ByteSource, options: ReadGgufOptions = {
   const raw = await readTensorInfos(c, tensorCount);
   const dataOffset = alignUp(c.position, alignment);
   const arch = kv.get(GENERAL.ARCHITECTURE);
-  const architecture = arch?.type === GGUF_VALUE_TYPE.STRING ? arch.value : undefined;
+  const architecture = arch?.type === GGUF_VALUE_TYPE.STRING ? arch.value : options.architecture;
   const { flavor, tensors } = resolveTensors(raw, options.flavor ?? "auto", architecture, {
     file,
     alignment,

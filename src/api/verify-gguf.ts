@@ -3,11 +3,13 @@
  * through the independent reference kernels: the payload decodes (no INVALID_CODE), the kernel's
  * GEMV from the bytes equals the dense integer reference on seeded int8 probes, scales are in
  * range, reserved bytes are zero; with `source`, codes and scales must also equal what the
- * converter's rule gives for the source weights (see verify-gguf-source.ts). Tensors are read one
+ * converter's rule gives for the source weights (see verify-gguf-source.ts). A shard of a split
+ * set stands for the whole set (every shard is read, with shard 1's metadata). Tensors are read one
  * at a time. Per-tensor problems are reported; unreadable files and bad options throw.
  */
 import { withFileSource } from "../core/io.js";
-import { readGguf, readTensorData, type FlavorOption } from "../../formats/gguf/index.js";
+import { fail } from "../core/errors.js";
+import { GENERAL, GGUF_VALUE_TYPE, parseShardName, readGguf, readTensorData, shardSetPaths, SPLIT, type FlavorOption, type GgufFile } from "../../formats/gguf/index.js";
 import type { GgufFlavor } from "../../formats/gguf/ggml-types.js";
 import type { TlParams } from "../../formats/layouts/types.js";
 import { hasKernel } from "../../kernels/index.js";
@@ -34,10 +36,15 @@ export interface VerifyGgufOptions {
   tokens?: number;
   /** How to read ggml type ids 36–42 (default "auto"). */
   flavor?: FlavorOption;
+  /** For a shard of a split set (`-0000k-of-0000N.gguf`): verify every shard of the set (default true) or only this one. */
+  wholeSet?: boolean;
 }
 
 export interface VerifyGgufReport {
   file: string;
+  /** The files read: `file`, or every shard of its split set. */
+  files: string[];
+  /** "bitnet.cpp" when any file was read with bitnet.cpp's type ids, else "upstream". */
   flavor: GgufFlavor;
   /** The resolved source path, when a source was given. */
   source?: string;
@@ -48,6 +55,15 @@ export interface VerifyGgufReport {
   /** Every ternary tensor passed (true also when the file has none: see `tensors.length`). */
   ok: boolean;
   elapsedMs: number;
+}
+
+/** A split file's set must be complete: shard 1's split.count shards, named in sequence. */
+function requireWholeSet(head: GgufFile, files: readonly string[], path: string, whole: boolean): void {
+  const count = head.kv.get(SPLIT.COUNT);
+  if (count === undefined || !whole) return;
+  if (Number(count.value) !== files.length) {
+    fail("SHARD_MISSING", { file: path, detail: `split.count is ${String(count.value)}, but the file name names a set of ${files.length}` });
+  }
 }
 
 function verifyOptions(o: VerifyGgufOptions): VerifyOptions {
@@ -64,26 +80,38 @@ export async function verifyGguf(path: string, options: VerifyGgufOptions = {}):
           ...(options.revision !== undefined ? { revision: options.revision } : {}),
         });
   try {
-    return await withFileSource(path, async (file) => {
-      const gguf = await readGguf(file, options.flavor ? { flavor: options.flavor } : {});
-      const ctx = { kv: gguf.kv, source, tl: options.tl, verify: verifyOptions(options) };
-      const tensors: GgufTensorResult[] = [];
-      const skipped: { name: string; type: string }[] = [];
-      for (const info of gguf.tensors) {
-        const layout = info.typeName.toLowerCase();
-        if (!hasKernel(layout)) skipped.push({ name: info.name, type: info.typeName });
-        else tensors.push(await verifyGgufTensor(info, layout, await readTensorData(file, info), ctx));
-      }
-      return {
-        file: path,
-        flavor: gguf.flavor,
-        ...(source ? { source: source.path } : {}),
-        tensors,
-        skipped,
-        ok: tensors.every((t) => t.ok),
-        elapsedMs: performance.now() - start,
-      };
-    });
+    const shard = parseShardName(path);
+    const files = shard && options.wholeSet !== false ? shardSetPaths(shard) : [path];
+    const head = await readGguf(shard ? shardSetPaths(shard)[0]! : path, options.flavor ? { flavor: options.flavor } : {});
+    requireWholeSet(head, files, path, options.wholeSet !== false);
+    // Shards after the first hold only split keys: tiling KVs and the architecture come from shard 1.
+    const arch = head.kv.get(GENERAL.ARCHITECTURE);
+    const read = { ...(options.flavor ? { flavor: options.flavor } : {}), ...(arch?.type === GGUF_VALUE_TYPE.STRING ? { architecture: arch.value } : {}) };
+    const ctx = { kv: head.kv, source, tl: options.tl, verify: verifyOptions(options) };
+    const tensors: GgufTensorResult[] = [];
+    const skipped: { name: string; type: string }[] = [];
+    let flavor: GgufFlavor = "upstream";
+    for (const f of files) {
+      await withFileSource(f, async (file) => {
+        const gguf = await readGguf(file, read);
+        if (gguf.flavor === "bitnet.cpp") flavor = "bitnet.cpp";
+        for (const info of gguf.tensors) {
+          const layout = info.typeName.toLowerCase();
+          if (!hasKernel(layout)) skipped.push({ name: info.name, type: info.typeName });
+          else tensors.push(await verifyGgufTensor(info, layout, await readTensorData(file, info), ctx));
+        }
+      });
+    }
+    return {
+      file: path,
+      files,
+      flavor,
+      ...(source ? { source: source.path } : {}),
+      tensors,
+      skipped,
+      ok: tensors.every((t) => t.ok),
+      elapsedMs: performance.now() - start,
+    };
   } finally {
     await source?.close();
   }

@@ -10,6 +10,7 @@
  * and the written file cannot disagree.
  */
 import type { ByteSink } from "../core/atomic-file.js";
+import { shardSetPaths } from "../../formats/gguf/index.js";
 import { fail } from "../core/errors.js";
 import { alignUp } from "../../formats/gguf/align.js";
 import type { GgufFlavor } from "../../formats/gguf/ggml-types.js";
@@ -32,9 +33,8 @@ const MAX_SHARDS = 65535;
 
 /** `<prefix>-00001-of-00003.gguf` paths for `count` shards of `output` (a trailing `.gguf` is the suffix). */
 export function shardPaths(output: string, count: number): string[] {
-  const prefix = output.toLowerCase().endsWith(".gguf") ? output.slice(0, -5) : output;
-  const n = String(count).padStart(5, "0");
-  return Array.from({ length: count }, (_, i) => `${prefix}-${String(i + 1).padStart(5, "0")}-of-${n}.gguf`);
+  const stem = output.toLowerCase().endsWith(".gguf") ? output.slice(0, -5) : output;
+  return shardSetPaths({ stem, index: 0, count, ext: ".gguf" });
 }
 
 /** Tensor index ranges [start, end) per shard. */
