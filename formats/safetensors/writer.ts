@@ -13,8 +13,11 @@ export interface TensorToWrite {
   readonly name: string;
   readonly dtype: SafetensorsDtype;
   readonly shape: readonly number[];
-  /** Little-endian, row-major bytes: exactly elements × bits / 8 of them. */
-  readonly data: Uint8Array;
+  /**
+   * Little-endian, row-major bytes: exactly elements × bits / 8 of them; or a function producing
+   * them when the writer reaches the tensor, so that a file is written holding one tensor at a time.
+   */
+  readonly data: Uint8Array | (() => Promise<Uint8Array>);
 }
 
 /** `__metadata__`, written in this iteration order (a Map gives full control). */
@@ -23,8 +26,8 @@ export type SafetensorsMetadata = ReadonlyMap<string, string> | Readonly<Record<
 interface Prepared {
   /** The 8-byte length followed by the padded header. */
   header: Uint8Array;
-  /** Tensors in write order. */
-  ordered: TensorToWrite[];
+  /** Tensors in write order, with their byte counts. */
+  ordered: { t: TensorToWrite; bytes: number }[];
   dataBytes: number;
 }
 
@@ -77,10 +80,8 @@ function prepare(tensors: readonly TensorToWrite[], metadata: SafetensorsMetadat
     if (seen.has(t.name)) fail("DUPLICATE_KEY", { tensor: t.name, detail: "two tensors with this name" });
     seen.add(t.name);
     const bytes = expectedBytes(t);
-    if (t.data.length !== bytes) {
-      fail("TENSOR_INVALID_INFO", { tensor: t.name, detail: `${t.dtype} [${t.shape.join(", ")}] needs ${bytes} bytes, data has ${t.data.length}` });
-    }
-    return { t, nameBytes: encoder.encode(t.name) };
+    if (typeof t.data !== "function") requireLength(t, t.data, bytes);
+    return { t, bytes, nameBytes: encoder.encode(t.name) };
   });
   keyed.sort((a, b) => dtypeOrder(b.t.dtype) - dtypeOrder(a.t.dtype) || compareBytes(a.nameBytes, b.nameBytes));
 
@@ -90,8 +91,8 @@ function prepare(tensors: readonly TensorToWrite[], metadata: SafetensorsMetadat
     parts.push(`"__metadata__":{${meta.join(",")}}`);
   }
   let offset = 0;
-  for (const { t } of keyed) {
-    const end = offset + t.data.length;
+  for (const { t, bytes } of keyed) {
+    const end = offset + bytes;
     parts.push(`${JSON.stringify(t.name)}:{"dtype":"${t.dtype}","shape":[${t.shape.join(",")}],"data_offsets":[${offset},${end}]}`);
     offset = end;
   }
@@ -100,7 +101,12 @@ function prepare(tensors: readonly TensorToWrite[], metadata: SafetensorsMetadat
   const header = new Uint8Array(8 + n).fill(0x20, 8 + json.length);
   new DataView(header.buffer).setBigUint64(0, BigInt(n), true);
   header.set(json, 8);
-  return { header, ordered: keyed.map((k) => k.t), dataBytes: offset };
+  return { header, ordered: keyed.map((k) => ({ t: k.t, bytes: k.bytes })), dataBytes: offset };
+}
+
+function requireLength(t: TensorToWrite, data: Uint8Array, bytes: number): Uint8Array {
+  if (data.length !== bytes) fail("TENSOR_INVALID_INFO", { tensor: t.name, detail: `${t.dtype} [${t.shape.join(", ")}] needs ${bytes} bytes, data has ${data.length}` });
+  return data;
 }
 
 /** The whole file in memory (small files, tests). */
@@ -109,18 +115,19 @@ export function serializeSafetensors(tensors: readonly TensorToWrite[], metadata
   const out = new Uint8Array(header.length + dataBytes);
   out.set(header, 0);
   let pos = header.length;
-  for (const t of ordered) {
+  for (const { t, bytes } of ordered) {
+    if (typeof t.data === "function") fail("USAGE", { tensor: t.name, detail: "serializeSafetensors needs the bytes of every tensor; writeSafetensors takes functions" });
     out.set(t.data, pos);
-    pos += t.data.length;
+    pos += bytes;
   }
   return out;
 }
 
-/** Writes the file atomically (temporary file, then rename), tensor by tensor. */
+/** Writes the file atomically (temporary file, then rename), tensor by tensor (lazy data produced in write order). */
 export async function writeSafetensors(path: string, tensors: readonly TensorToWrite[], metadata?: SafetensorsMetadata): Promise<void> {
   const { header, ordered } = prepare(tensors, metadata);
   await writeFileAtomically(path, async (sink) => {
     await sink.write(header);
-    for (const t of ordered) await sink.write(t.data);
+    for (const { t, bytes } of ordered) await sink.write(typeof t.data === "function" ? requireLength(t, await t.data(), bytes) : t.data);
   });
 }

@@ -1,6 +1,7 @@
 /**
  * `convert(options)`: a Hugging Face checkpoint → a verified ternary (or baseline float) GGUF; with
- * method "cb158", a GGUF whose block projections are the F16 export of verified CB158 tensors.
+ * method "cb158", a GGUF whose block projections are the F16 export of verified CB158 tensors; with
+ * format "tpk", a ternpack container holding the packed tensors (CB158 included) as they are.
  * Plan from headers first, then read → map → quantize → pack → verify → write, one tensor at a
  * time (a few with worker threads), into temporary files renamed into place only when complete.
  * `dryRun` returns the plan without reading any tensor data.
@@ -16,6 +17,7 @@ import { abortError, checkAborted, orderedStage, pipe, readTensors, stage } from
 import type { ConversionPlan, TensorJob } from "../pipeline/types.js";
 import { createProcessor } from "../pipeline/worker-pool.js";
 import { writeGguf } from "../pipeline/write.js";
+import { writeContainer } from "../pipeline/write-container.js";
 
 export type { ConvertOptions } from "../pipeline/options.js";
 export type { ConvertResult, TensorReport } from "../pipeline/report.js";
@@ -50,7 +52,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     const plan = buildPlan({
       source,
       options: o,
-      output: options.output ?? resolve(`${basename(source.folder)}.gguf`),
+      output: options.output ?? resolve(`${basename(source.folder)}.${o.format}`),
       headEqualsEmbedding: options.dryRun ? undefined : await headEqualsEmbedding(source),
       metadata: options.metadata,
     });
@@ -69,12 +71,17 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       const jobs = pipe(
         readTensors(source.checkpoint, plan.tensors, signal),
         attachImportance(importance.matrix),
-        orderedStage((job) => processor.process(job), processor.threads),
+        // One tensor more than there are workers, so that a worker never waits for the next read.
+        orderedStage((job) => processor.process(job), processor.threads === 0 ? 1 : processor.threads + 1),
         stage(requireCb158Check),
       );
-      const written = await writeGguf(plan, jobs, { flavor: flavorOf(o), signal, onProgress: options.onProgress, wrapSink: options.wrapSink });
+      const sinkOptions = { signal, onProgress: options.onProgress, wrapSink: options.wrapSink };
+      const { written, fileBytes } =
+        o.format === "tpk"
+          ? await writeContainer(plan, jobs, { source, options: o, config: options.config, tokenizer: options.tokenizer }, sinkOptions)
+          : { written: await writeGguf(plan, jobs, { flavor: flavorOf(o), ...sinkOptions }), fileBytes: undefined };
       const warnings = [...importance.warnings, ...(processor.note ? [processor.note] : [])];
-      return conversionResult(plan, { dryRun: false, written, warnings, workers: processor.threads, startedAt });
+      return conversionResult(plan, { dryRun: false, written, warnings, workers: processor.threads, startedAt, fileBytes });
     } finally {
       signal?.removeEventListener("abort", stopWorkers);
       await processor.close();

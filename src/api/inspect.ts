@@ -1,16 +1,19 @@
 /**
  * `inspect`: what is in a model file, from its header alone. The format is detected from the
- * magic bytes; a folder is read as a safetensors checkpoint (single file or sharded).
+ * magic bytes; a folder is read as a safetensors checkpoint (single file or sharded); a ternpack
+ * container is reported from its manifest (inspect-container.ts).
  */
 import { stat } from "node:fs/promises";
 import { TernpackError } from "../core/errors.js";
 import { withFileSource, type ByteSource } from "../core/io.js";
 import { openCheckpoint } from "../../formats/safetensors/index.js";
-import { readGguf } from "../../formats/gguf/reader.js";
+import { readGgufShard } from "../../formats/gguf/split-set.js";
 import { GGUF_MAGIC } from "../../formats/gguf/constants.js";
 import type { GgufKv } from "../../formats/gguf/value-types.js";
+import { hasContainerMagic } from "../../formats/container/index.js";
+import { inspectContainer } from "./inspect-container.js";
 
-export type FileFormat = "gguf" | "safetensors";
+export type FileFormat = "gguf" | "safetensors" | "tpk";
 
 export interface InspectTensor {
   name: string;
@@ -21,8 +24,11 @@ export interface InspectTensor {
   /** Absolute byte offset of the tensor's data in its file. */
   offset: number;
   nbytes: number;
-  /** GGUF only. */
+  /** GGUF and containers. */
   bitsPerWeight?: number;
+  /** Containers only: bytes in the file and how they are stored. */
+  storedBytes?: number;
+  compression?: string;
   /** Sharded checkpoints only: the shard holding the tensor. */
   file?: string;
 }
@@ -45,13 +51,14 @@ export async function detectFormat(source: ByteSource): Promise<FileFormat> {
     const head = await source.read(0, Math.min(source.size, 9));
     const dv = new DataView(head.buffer, head.byteOffset, head.length);
     if (dv.getUint32(0, true) === GGUF_MAGIC) return "gguf";
+    if (hasContainerMagic(head)) return "tpk";
     // safetensors: a u64 header length that fits the file, then JSON starting with '{'.
     if (head.length === 9 && dv.getUint32(4, true) === 0 && head[8] === 0x7b) return "safetensors";
   }
   throw new TernpackError("UNKNOWN_FORMAT", {
     file: source.name,
     offset: 0,
-    detail: "expected the GGUF magic 'GGUF' or a safetensors header (u64 length, then '{')",
+    detail: "expected the GGUF magic 'GGUF', the ternpack container magic or a safetensors header (u64 length, then '{')",
   });
 }
 
@@ -67,7 +74,7 @@ function kvValue(kv: GgufKv): MetadataValue {
 }
 
 async function inspectGguf(path: string): Promise<InspectReport> {
-  const gguf = await readGguf(path);
+  const gguf = await readGgufShard(path);
   return {
     format: "gguf",
     file: path,
@@ -112,7 +119,7 @@ async function inspectSafetensors(path: string): Promise<InspectReport> {
   }
 }
 
-/** Reads the header of a GGUF or safetensors file (or a checkpoint folder) and reports what it holds. */
+/** Reads the header of a GGUF, container or safetensors file (or a checkpoint folder) and reports what it holds. */
 export async function inspect(path: string): Promise<InspectReport> {
   let isDir: boolean;
   try {
@@ -122,5 +129,5 @@ export async function inspect(path: string): Promise<InspectReport> {
   }
   if (isDir) return inspectSafetensors(path);
   const format = await withFileSource(path, detectFormat);
-  return format === "gguf" ? inspectGguf(path) : inspectSafetensors(path);
+  return format === "gguf" ? inspectGguf(path) : format === "tpk" ? inspectContainer(path) : inspectSafetensors(path);
 }

@@ -2,7 +2,8 @@
  * The quantize step of a CB158 tensor (method "cb158"): quantizeCb158 at the planned bpw with the
  * job's importance vector, pack, then decode the packed bytes and require the decode to equal the
  * quantizer's reconstruction bit for bit (VERIFY_FAILED otherwise). The job leaves with the
- * reconstruction as its values, which the pack step writes as F16 (the dequantized export).
+ * reconstruction as its values, which the pack step writes as F16 (the dequantized export), and
+ * with the checked CB158 bytes, which the container writer stores.
  *
  * The decoder is the independent cb158 reference kernel (kernels/reference/cb158.ts), written from
  * the layout's spec and sharing no code with the packer.
@@ -54,5 +55,5 @@ export function cb158QuantizeJob(job: TensorJob, original: Float32Array | undefi
     importanceKind: plan.importance,
     decodedWith: DECODER.kind,
   });
-  return { tensor: t, values: result.reconstruction, cb158 };
+  return { tensor: t, values: result.reconstruction, cb158, cb158Bytes: packed };
 }

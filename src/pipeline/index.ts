@@ -10,6 +10,7 @@ export {
   type KeepType,
   type FallbackType,
   type Method,
+  type OutputFormat,
   type Cb158Resolved,
   type ImportanceSource,
 } from "./options.js";
@@ -49,4 +50,5 @@ export {
 } from "./stages.js";
 export { createProcessor, findWorkerScript, WORKER_SCRIPT, type Processor } from "./worker-pool.js";
 export { writeGguf, type WriteOptions } from "./write.js";
+export { writeContainer, GGUF_METADATA_FILE, CB158_GRID_CODEBOOK, CB158_LEARNED_CODEBOOK, type ContainerInputs, type ContainerWriteOptions, type ContainerWriteResult } from "./write-container.js";
 export { conversionResult, type ConvertResult, type TensorReport } from "./report.js";

@@ -19,11 +19,15 @@ export type TernaryLayoutName = "tq1_0" | "tq2_0" | "i2_s" | "tl1" | "tl2";
 export type KeepType = "f32" | "f16" | "bf16" | "q8_0";
 export type FallbackType = "f16" | "q8_0" | "error";
 export type Method = "absmean" | "cb158" | "none";
+/** "gguf": llama.cpp / bitnet.cpp files; "tpk": the ternpack container (formats/container), which also stores CB158 as is. */
+export type OutputFormat = "gguf" | "tpk";
 
 export interface ConvertOptions {
   /** A model folder (config.json + model.safetensors or a sharded index), or a safetensors/index file. */
   input: string;
-  /** The GGUF to write; with `splitMaxBytes`, shards are `<output minus .gguf>-00001-of-0000N.gguf`. Not needed for dryRun. */
+  /** "gguf" (default) or "tpk", the ternpack container. */
+  format?: OutputFormat;
+  /** The GGUF (or container) to write; with `splitMaxBytes`, shards are `<output minus .gguf>-00001-of-0000N.gguf`. Not needed for dryRun. */
   output?: string;
   /** Runtime the file is for (default "llama.cpp"). */
   target?: Target;
@@ -41,8 +45,8 @@ export interface ConvertOptions {
   /** method "cb158": a calibration text file; its importance matrix is collected on the original model. */
   calib?: string;
   /**
-   * method "cb158" (required there): write each CB158 tensor as F16 of its exact reconstruction.
-   * No runtime executes CB158 yet and the ternpack container is not defined, so this is the only output.
+   * method "cb158" with format "gguf" (required there): write each CB158 tensor as F16 of its exact
+   * reconstruction, since no GGUF runtime executes CB158. Format "tpk" stores the CB158 bytes instead.
    */
   exportDequantized?: boolean;
   /** Type of the 2-D tensors that are not ternarized (embeddings, output, dense modules); default "f16". */
@@ -76,6 +80,7 @@ export interface ConvertOptions {
 }
 
 export interface ResolvedOptions {
+  format: OutputFormat;
   target: Target;
   layout: TernaryLayoutName;
   method: Method;
@@ -143,17 +148,18 @@ export function defaultWorkers(): number {
 }
 
 const EXPORT_WHY =
-  "method cb158 needs exportDequantized (--export-dequantized): no runtime executes CB158 and the ternpack container is a future format, " +
-  "so the only output today is a GGUF with every CB158 tensor written as F16 of its exact reconstruction (what llama.cpp tools can evaluate)";
+  "method cb158 to a GGUF needs exportDequantized (--export-dequantized): no runtime executes CB158, " +
+  "so the GGUF gets every CB158 tensor written as F16 of its exact reconstruction (what llama.cpp tools can evaluate); format tpk (--format tpk) stores CB158 itself";
 
-function resolveCb158(o: ConvertOptions, method: Method): Cb158Resolved | undefined {
+function resolveCb158(o: ConvertOptions, method: Method, format: OutputFormat): Cb158Resolved | undefined {
   if (method !== "cb158") {
     for (const key of ["bpw", "imatrix", "calib", "exportDequantized"] as const) {
       if (o[key] !== undefined) fail("USAGE", { detail: `${key} applies to method cb158, not ${method}` });
     }
     return undefined;
   }
-  if (o.exportDequantized !== true) fail("USAGE", { detail: EXPORT_WHY });
+  if (format === "tpk" && o.exportDequantized !== undefined) fail("USAGE", { detail: "exportDequantized does not apply to format tpk: the container stores the CB158 tensors themselves" });
+  if (format === "gguf" && o.exportDequantized !== true) fail("USAGE", { detail: EXPORT_WHY });
   if (o.layout !== undefined) fail("USAGE", { detail: `layout does not apply to method cb158 (its tensors are exported as F16)` });
   if (o.imatrix !== undefined && o.calib !== undefined) fail("USAGE", { detail: "give either imatrix or calib, not both" });
   const bpw = o.bpw ?? DEFAULT_BPW;
@@ -169,12 +175,15 @@ export function resolveOptions(o: ConvertOptions): ResolvedOptions {
   const target = oneOf("target", o.target, ["llama.cpp", "bitnet.cpp"], "llama.cpp");
   const layouts = LAYOUTS_OF[target];
   const layout = oneOf(`layout for target ${target}`, o.layout, layouts, layouts[0]!);
+  const format = oneOf("format", o.format, ["gguf", "tpk"], "gguf");
+  if (format === "tpk" && o.splitMaxBytes !== undefined) fail("USAGE", { detail: "splitMaxBytes applies to GGUF output; a container is one file" });
   const method = oneOf("method", o.method, METHODS, "absmean");
   const keepType = oneOf("keepType", o.keepType, KEEP_TYPES, "f16");
   const fallback = oneOf("fallback", o.fallback, FALLBACKS, "f16");
-  const cb158 = resolveCb158(o, method);
+  const cb158 = resolveCb158(o, method, format);
   if (o.tl !== undefined && layout !== "tl1" && layout !== "tl2") fail("USAGE", { detail: `tl parameters apply to layouts tl1/tl2, not ${layout}` });
   return {
+    format,
     target,
     layout,
     method,

@@ -136,6 +136,7 @@ export function buildPlan({ source, options: o, output, headEqualsEmbedding, met
   ];
   return {
     input: checkpoint.indexFile ?? checkpoint.files[0] ?? source.folder,
+    format: o.format,
     target: o.target,
     method: o.method,
     layout: o.layout,

@@ -90,6 +90,8 @@ export interface ResultFacts {
   warnings: readonly string[];
   workers: number;
   startedAt: number;
+  /** Size of the file actually written when the plan cannot know it (a container with deflated blobs). */
+  fileBytes?: number;
 }
 
 export function conversionResult(plan: ConversionPlan, facts: ResultFacts): ConvertResult {
@@ -100,7 +102,7 @@ export function conversionResult(plan: ConversionPlan, facts: ResultFacts): Conv
     plan,
     files: facts.dryRun ? [] : plan.shards.map((s) => s.path),
     tensors,
-    totals: plan.totals,
+    totals: facts.fileBytes === undefined ? plan.totals : { ...plan.totals, fileBytes: facts.fileBytes },
     bitsPerWeight: plan.bitsPerWeight,
     verified: tensors.filter((t) => t.verification?.ok || t.cb158).length,
     cb158: facts.dryRun ? undefined : cb158Summary(plan, tensors),

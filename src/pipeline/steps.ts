@@ -1,7 +1,8 @@
 /**
  * The per-tensor work between reading and writing, as four pure synchronous steps (so that a
  * worker thread can run them and every thread count gives the same bytes):
- *   map       checkpoint bytes → float values or HF-packed codes; NaN/Inf check; q/k permutation
+ *   map       checkpoint bytes → float values (a 16-bit tensor: a run over its bytes, widened a
+ *             window at a time) or HF-packed codes; NaN/Inf check; q/k permutation
  *             (a tensor ternarized by absmean skips the scan here: its mean over the whole tensor
  *             is finite only if every value is, and the scan runs only when it is not)
  *   quantize  float values → ternary codes + per-tensor σ (already-ternary input is detected and
@@ -24,7 +25,9 @@ import { permuteQkRows } from "../model/permute.js";
 import { hfPackedToTernary } from "../quant/hf-packed.js";
 import { ternaryStats } from "../quant/stats.js";
 import { ternarizeTensor } from "../quant/tensor-ternary.js";
+import { asRun, halfRun, type FloatRun } from "../quant/float-run.js";
 import { cb158QuantizeJob } from "./cb158-step.js";
+import { encodeRun } from "./encode-run.js";
 import type { FloatScratch } from "./scratch.js";
 import { assertVerified } from "../verify/verify-tensor.js";
 import { verifyPacked } from "../verify/verify-quantized.js";
@@ -36,12 +39,17 @@ function need<T>(value: T | undefined, step: string, what: string, tensor: strin
 }
 
 /** Throws NON_FINITE naming the tensor, the first bad element and its position. */
-function requireFinite(values: Float32Array, t: PlannedTensor): void {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i]!)) {
-      const cols = t.shape.length > 1 ? t.shape[t.shape.length - 1]! : values.length;
+function requireFinite(values: Float32Array | FloatRun, t: PlannedTensor): void {
+  const run = asRun(values);
+  const WINDOW = 1 << 16;
+  for (let at = 0; at < run.length; at += WINDOW) {
+    const x = run.window(at, Math.min(WINDOW, run.length - at));
+    for (let k = 0; k < x.length; k++) {
+      if (Number.isFinite(x[k]!)) continue;
+      const i = at + k;
+      const cols = t.shape.length > 1 ? t.shape[t.shape.length - 1]! : run.length;
       const where = t.shape.length > 1 ? ` (row ${Math.floor(i / cols)}, column ${i % cols} of [${t.shape.join(", ")}])` : "";
-      fail("NON_FINITE", { tensor: t.source, detail: `element ${i}${where} is ${values[i]}; GGUF tensor ${t.name}` });
+      fail("NON_FINITE", { tensor: t.source, detail: `element ${i}${where} is ${x[k]}; GGUF tensor ${t.name}` });
     }
   }
 }
@@ -53,13 +61,16 @@ function permuted<T extends Float32Array | Int8Array>(data: T, t: PlannedTensor)
 /** What map keeps of its input besides the tensor: the CB158 importance vector. */
 const carried = (job: TensorJob): Pick<TensorJob, "importance"> => (job.importance ? { importance: job.importance } : {});
 
+/** The 16-bit kind of a tensor's checkpoint dtype, if it has one. */
+const halfKind = (t: PlannedTensor) => (t.sourceDtype === "BF16" ? "bf16" : t.sourceDtype === "F16" ? "f16" : undefined);
+
 /**
  * The tensor's float values, decoded into `scratch` when one is given and the values cannot
  * outlive the job: a ternarized tensor (not CB158) drops them in quantize, and its fallback
  * float/Q8_0 payload is made from the codes. Anything else gets a fresh array.
  */
 function decodeValues(data: Uint8Array, t: PlannedTensor, scratch: FloatScratch | undefined): Float32Array {
-  const half = t.sourceDtype === "BF16" ? "bf16" : t.sourceDtype === "F16" ? "f16" : undefined;
+  const half = halfKind(t);
   if (scratch && half && t.ternarize && !t.cb158) return decodeHalves(data, half, scratch.take(data.length >>> 1));
   return float32Decoder(t.sourceDtype as SafetensorsDtype, t.source)(data);
 }
@@ -73,6 +84,12 @@ export function mapJob(job: TensorJob, scratch?: FloatScratch): TensorJob {
     const weightScale = float32Decoder(t.packed.weightScaleDtype as SafetensorsDtype, t.packed.weightScale)(scaleBytes)[0]!;
     const r = hfPackedToTernary(data, t.sourceShape, t.packed.outFeatures, weightScale, t.packed.convention, t.source);
     return { tensor: t, ternary: { codes: permuted(r.codes, t), sigma: r.scale, from: "hf-packed" }, ...carried(job) };
+  }
+  const half = halfKind(t);
+  if (half && readsAsRun(t)) {
+    const run = halfRun(data, half);
+    if (!provedFiniteByQuantize(t)) requireFinite(run, t);
+    return { tensor: t, run, ...carried(job) };
   }
   const values = decodeValues(data, t, scratch);
   if (!provedFiniteByQuantize(t)) requireFinite(values, t);
@@ -88,10 +105,19 @@ function provedFiniteByQuantize(t: PlannedTensor): boolean {
   return t.ternarize && !t.cb158 && !t.permute;
 }
 
+/**
+ * Whether a 16-bit tensor goes on as a run over its bytes rather than as float32 values: when
+ * absmean ternarizes it, or when it is stored as a float type (pack encodes it a slab at a time);
+ * not for CB158 (its quantizer needs the values) nor for a q/k permutation (which moves rows).
+ */
+function readsAsRun(t: PlannedTensor): boolean {
+  return !t.cb158 && !t.permute;
+}
+
 /** `ternarizeTensor`, reporting a NaN/Inf as map's check does (element, row/column, GGUF name). */
-function ternarize(values: Float32Array, t: PlannedTensor): TernaryCodes {
+function ternarize(values: Float32Array | FloatRun, t: PlannedTensor, codesInto: Int8Array | undefined) {
   try {
-    return ternarizeTensor(values, t.shape, t.source);
+    return ternarizeTensor(values, t.shape, { tensor: t.source, ...(codesInto ? { codesInto } : {}) });
   } catch (e) {
     if (isTernpackError(e, "NON_FINITE")) requireFinite(values, t);
     throw e;
@@ -99,17 +125,17 @@ function ternarize(values: Float32Array, t: PlannedTensor): TernaryCodes {
 }
 
 /**
- * Ternarizes the float values and computes the code statistics right away, so that the 4-byte
- * values need not be kept through pack and verify (the job leaves without them).
+ * Ternarizes the float values (or the run of a 16-bit tensor) with the code statistics from the
+ * same pass, so that the values need not be kept through pack and verify (the job leaves without
+ * them). With `scratch`, the codes are written into its buffer: they never leave processJob.
  */
-export function quantizeJob(job: TensorJob): TensorJob {
+export function quantizeJob(job: TensorJob, scratch?: FloatScratch): TensorJob {
   const t = job.tensor;
   if (t.cb158) return cb158QuantizeJob(job, job.values ?? (job.ternary && dequantized(job.ternary)));
   if (!t.ternarize || job.ternary) return job;
-  const values = need(job.values, "quantize", "float values", t.name);
-  const ternary = ternarize(values, t);
-  const stats = ternaryStats(ternary.codes, { scales: ternary.sigma, values, tensor: t.name });
-  return { ...job, values: undefined, ternary, stats };
+  const values = job.run ?? need(job.values, "quantize", "float values", t.name);
+  const { stats, ...ternary } = ternarize(values, t, scratch?.takeQuantizedCodes(values.length));
+  return { ...job, values: undefined, run: undefined, ternary, stats };
 }
 
 /** What a ternary layout stores for codes with one σ: per-256-block scales for TQ, σ itself otherwise. */
@@ -131,6 +157,8 @@ export function packJob(job: TensorJob): TensorJob {
   if (t.ternaryLayout) {
     const pack = layout.pack ?? fail("USAGE", { tensor: t.name, detail: `${t.layout} is not a ternary layout` });
     bytes = pack(packInput(t, need(job.ternary, "pack", "ternary codes", t.name)), t.params);
+  } else if (job.run) {
+    bytes = encodeRun(layout, job.run, t.shape, t.nbytes, t.params);
   } else {
     const values = job.ternary ? dequantized(job.ternary) : need(job.values, "pack", "float values", t.name);
     bytes = layout.encode(values, t.shape, t.params);
@@ -168,13 +196,13 @@ export function jobReport(job: TensorJob): TensorJob {
 }
 
 /**
- * map → quantize → pack → verify for one tensor; returns the payload with the report. `scratch`
- * (owned by the calling thread) is reused for the float values and the verifier's decoded codes,
- * which never leave this call.
+ * map → quantize → pack → verify for one tensor; returns the payload (and a CB158 tensor's CB158
+ * bytes) with the report. `scratch` (owned by the calling thread) is reused for the float values
+ * and the verifier's decoded codes, which never leave this call.
  */
 export function processJob(job: TensorJob, options: VerifyStepOptions = {}, scratch?: FloatScratch): TensorJob {
-  const done = verifyJob(packJob(quantizeJob(mapJob(takeBytes(job), scratch))), options, scratch);
-  return { ...jobReport(done), bytes: done.bytes };
+  const done = verifyJob(packJob(quantizeJob(mapJob(takeBytes(job), scratch), scratch)), options, scratch);
+  return { ...jobReport(done), bytes: done.bytes, ...(done.cb158Bytes ? { cb158Bytes: done.cb158Bytes } : {}) };
 }
 
 /**

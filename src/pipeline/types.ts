@@ -1,4 +1,5 @@
 /** The pipeline's data: the plan (computed from headers only) and the jobs that flow through the stages. */
+import type { FloatRun } from "../quant/float-run.js";
 import type { LayoutParams, TlParams } from "../../formats/layouts/types.js";
 import type { TlParamsSource } from "../../formats/layouts/tl-presets.js";
 import type { MetadataKv } from "../model/metadata-kv.js";
@@ -114,6 +115,8 @@ export interface PlanTotals {
 
 export interface ConversionPlan {
   input: string;
+  /** "gguf" or "tpk" (the ternpack container). */
+  format: string;
   target: string;
   method: string;
   /** The ternary layout asked for. */
@@ -137,7 +140,7 @@ export interface ConversionPlan {
 }
 
 /** Codes and σ of one ternarized tensor (permuted when the plan says so). */
-export type TernaryCodes = TensorTernary;
+export type TernaryCodes = Omit<TensorTernary, "stats">;
 export type { CodeSource };
 
 /**
@@ -153,6 +156,13 @@ export interface TensorJob {
   weightScale?: Uint8Array;
   /** Float values, logical shape, permuted (map). */
   values?: Float32Array;
+  /**
+   * Instead of `values`, for a 16-bit tensor (not CB158, not permuted): the checkpoint bytes as a
+   * run widened a window at a time (map), so that the tensor never exists whole in float32
+   * (quantize ternarizes from it and drops it; a float output type is encoded from it a slab at a time).
+   * Never crosses threads: map and quantize run in the same processJob call.
+   */
+  run?: FloatRun;
   ternary?: TernaryCodes;
   /** The GGUF payload (pack). */
   bytes?: Uint8Array;
@@ -163,6 +173,8 @@ export interface TensorJob {
   sigma?: number;
   /** method "cb158": the tensor's importance vector h (length K), attached before quantizing. */
   importance?: Float32Array;
+  /** method "cb158": the packed CB158 payload (quantize step), which the ternpack container stores. */
+  cb158Bytes?: Uint8Array;
   /** method "cb158": quality and size facts of the quantized tensor (quantize step). */
   cb158?: Cb158TensorReport;
 }

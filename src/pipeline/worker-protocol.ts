@@ -44,7 +44,7 @@ function owned(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
 }
 
-const BYTE_FIELDS = ["data", "weightScale", "bytes"] as const;
+const BYTE_FIELDS = ["data", "weightScale", "bytes", "cb158Bytes"] as const;
 
 /** The job with its byte arrays made transferable, and the buffers to transfer. */
 export function forTransfer(job: TensorJob): { job: TensorJob; transfer: ArrayBuffer[] } {

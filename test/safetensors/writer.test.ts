@@ -18,6 +18,16 @@ import { readFixture } from "../helpers/fixtures.js";
 import { expectCode, prng } from "./helpers.js";
 
 /** The tensors and metadata of a file, as read by our reader (in header order). */
+/** Tensor names of a safetensors file in the order of their data (by data offset), read from the raw header. */
+function namesInFileOrder(bytes: Uint8Array): string[] {
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, { data_offsets?: [number, number] }>;
+  return Object.entries(header)
+    .filter(([k]) => k !== "__metadata__")
+    .sort((a, b) => a[1].data_offsets![0] - b[1].data_offsets![0] || a[1].data_offsets![1] - b[1].data_offsets![1])
+    .map(([k]) => k);
+}
+
 async function contents(bytes: Uint8Array): Promise<{ tensors: TensorToWrite[]; metadata: Map<string, string> }> {
   const st = await openSafetensors(bufferSource(bytes));
   const tensors: TensorToWrite[] = [];
@@ -68,6 +78,12 @@ describe("writer reproduces the library's files byte for byte", () => {
       const path = join(dir, "out.safetensors");
       await writeSafetensors(path, tensors, metadata);
       expect(Buffer.from(await readFile(path)).equals(Buffer.from(golden))).toBe(true);
+      // Lazily produced data: asked for one tensor at a time, in write order, same bytes.
+      const asked: string[] = [];
+      const lazy = tensors.map((t) => ({ ...t, data: async () => (asked.push(t.name), t.data as Uint8Array) }));
+      await writeSafetensors(path, lazy, metadata);
+      expect(Buffer.from(await readFile(path)).equals(Buffer.from(golden))).toBe(true);
+      expect(asked).toEqual(namesInFileOrder(golden));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -108,7 +124,7 @@ describe("random tensor sets round-trip", () => {
       for (const t of tensors) {
         const info = st.get(t.name)!;
         expect([info.dtype, info.shape]).toEqual([t.dtype, t.shape]);
-        expect(Buffer.from(await st.readBytes(t.name)).equals(Buffer.from(t.data))).toBe(true);
+        expect(Buffer.from(await st.readBytes(t.name)).equals(Buffer.from(t.data as Uint8Array))).toBe(true);
       }
       // Order: dtype descending in enum order, then name in UTF-8 byte order; data contiguous.
       for (let i = 1; i < st.tensors.length; i++) {
@@ -156,6 +172,9 @@ describe("writer refuses what a reader would reject", () => {
     const dir = await mkdtemp(join(tmpdir(), "ternpack-st-"));
     try {
       await expectCode(writeSafetensors(join(dir, "x.safetensors"), [f32("a", [2], 4)]), "TENSOR_INVALID_INFO");
+      const short = { name: "b", dtype: "F32" as SafetensorsDtype, shape: [2], data: async () => new Uint8Array(4) };
+      await expectCode(writeSafetensors(join(dir, "y.safetensors"), [short]), "TENSOR_INVALID_INFO");
+      await expectCode(Promise.resolve().then(() => serializeSafetensors([short])), "USAGE");
       expect(await readdir(dir)).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import { convert, type ConvertOptions, type ConvertResult } from "../../api/convert.js";
 import { resolveModelPath } from "../../hub/hf-cache.js";
-import type { FallbackType, KeepType, Method, Target, TernaryLayoutName } from "../../pipeline/options.js";
+import type { FallbackType, KeepType, Method, OutputFormat, Target, TernaryLayoutName } from "../../pipeline/options.js";
 import { requirePositionals, type Command, type CommandContext } from "../args.js";
 import { parseByteSize, parseCount, parseNumber, parseTl } from "../parse-values.js";
 import { progressRenderer } from "../progress.js";
@@ -9,15 +9,16 @@ import { formatBytes, formatTable } from "../table.js";
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
-/** `<model>-<TYPE>.gguf` (the Hub reads the quant label from the name), next to the current directory. */
+/** `<model>-<TYPE>.gguf` (the Hub reads the quant label from the name) or `<model>-<LAYOUT>.tpk`, in the current directory. */
 function defaultOutput(model: string, o: ConvertOptions): string {
+  const tpk = o.format === "tpk";
   const type =
     o.method === "none"
       ? (o.keepType ?? "f16")
       : o.method === "cb158"
-        ? "cb158-f16"
+        ? tpk ? "cb158" : "cb158-f16"
         : (o.layout ?? (o.target === "bitnet.cpp" ? "i2_s" : "tq2_0"));
-  return `${basename(model.replace(/[/\\]+$/, ""))}-${type.toUpperCase()}.gguf`;
+  return `${basename(model.replace(/[/\\]+$/, ""))}-${type.toUpperCase()}.${tpk ? "tpk" : "gguf"}`;
 }
 
 function planTable(r: ConvertResult): string {
@@ -53,7 +54,9 @@ function cb158Table(r: ConvertResult): string[] {
     `cb158: ${c.tensors} tensors, ${c.weights.toLocaleString("en-US")} weights at ${fixed(c.effectiveBpw)} bits/weight (target ${c.targetBpw}, every stored bit counted), ` +
       `mean rel err ${fixed(c.meanRelativeError)}, mean ε_h ${fixed(c.meanImportanceWeightedError)}, worst ε_h ${fixed(c.worstImportanceWeightedError)} (${c.worstTensor ?? "-"})`,
     `kept at ${r.plan.tensors.find((t) => t.name === c.kept.names[0])?.typeName ?? "keepType"}: ${c.kept.tensors} tensor(s), ${c.kept.parameters.toLocaleString("en-US")} parameters, ${formatBytes(c.kept.bytes)} (${c.kept.names.join(", ")})`,
-    `written dequantized: every CB158 tensor is F16 of its reconstruction (ternpack.cb158.* KVs record the target and per-tensor bpw)`,
+    r.plan.format === "tpk"
+      ? `stored as CB158: the container holds every CB158 tensor's packed bytes (export --to gguf writes them as F16 of the reconstruction)`
+      : `written dequantized: every CB158 tensor is F16 of its reconstruction (ternpack.cb158.* KVs record the target and per-tensor bpw)`,
   ];
 }
 
@@ -90,6 +93,7 @@ function summary(r: ConvertResult): string {
 /** How to run the file just written. */
 function nextStep(r: ConvertResult): string {
   const file = r.files[0] ?? "model.gguf";
+  if (r.plan.format === "tpk") return `check it with: ternpack verify ${file}; make a GGUF with: ternpack export ${file} --to gguf`;
   return r.plan.target === "bitnet.cpp"
     ? `run it with bitnet.cpp: python run_inference.py -m ${file} -p "Once upon a time" -n 32 (I2_S/TL1/TL2 need bitnet.cpp, not upstream llama.cpp)`
     : `run it with llama.cpp: llama-cli -m ${file} -p "Once upon a time" -n 32 --temp 0`;
@@ -115,6 +119,7 @@ async function run(ctx: CommandContext): Promise<void> {
     target: str(v.target) as Target | undefined,
     layout: str(v.layout) as TernaryLayoutName | undefined,
     method: str(v.method) as Method | undefined,
+    format: str(v.format) as OutputFormat | undefined,
     keepType: str(v["keep-type"]) as KeepType | undefined,
     fallback: str(v.fallback) as FallbackType | undefined,
     tl: parseTl(str(v.tl)),
@@ -145,14 +150,15 @@ export const convertCommand: Command = {
   summary: "convert a Hugging Face checkpoint to a verified ternary GGUF for llama.cpp or bitnet.cpp",
   args: "<model>",
   options: {
-    output: { type: "string", short: "o", value: "file.gguf", description: "output file (default <model>-<TYPE>.gguf)" },
+    output: { type: "string", short: "o", value: "file.gguf", description: "output file (default <model>-<TYPE>.gguf, or <model>-<LAYOUT>.tpk)" },
+    format: { type: "string", short: "f", value: "name", description: "gguf (default) or tpk, the ternpack container (holds CB158 as is)" },
     target: { type: "string", short: "t", value: "runtime", description: "llama.cpp (default) or bitnet.cpp" },
     layout: { type: "string", short: "l", value: "name", description: "ternary layout: tq2_0 (default), tq1_0 | i2_s (default), tl1, tl2" },
     method: { type: "string", value: "name", description: "absmean (default) ternarizes; cb158 quantizes with CB158; none converts without quantizing" },
     bpw: { type: "string", value: "bits", description: "cb158: target bits per weight, every stored bit counted (default 1.58)" },
     calib: { type: "string", value: "file.txt", description: "cb158: calibration text; its importance matrix is collected on the model" },
     imatrix: { type: "string", value: "file", description: "cb158: importance matrix (llama.cpp imatrix .dat or GGUF)" },
-    "export-dequantized": { type: "boolean", description: "cb158 (required): write CB158 tensors as F16 of their reconstruction" },
+    "export-dequantized": { type: "boolean", description: "cb158 to GGUF (required there): write CB158 tensors as F16 of their reconstruction" },
     "keep-type": { type: "string", value: "type", description: "type of non-ternary matrices: f16 (default), f32, bf16, q8_0" },
     fallback: { type: "string", value: "type", description: "for tensors the layout cannot hold: f16 (default), q8_0, error" },
     tl: { type: "string", value: "BM,BK,bm", description: "TL1/TL2 tiling (default: bitnet.cpp preset, else the documented rule)" },

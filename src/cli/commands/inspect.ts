@@ -16,6 +16,7 @@ function human(r: InspectReport): string {
   const total = r.tensors.reduce((a, t) => a + t.nbytes, 0);
   const meta = Object.entries(r.metadata);
   const gguf = r.format === "gguf";
+  const tpk = r.format === "tpk";
   const lines = [
     `${r.file}: ${r.format}, ${r.tensors.length} tensors, ${formatBytes(total)} of tensor data`,
     ...Object.entries(r.header).map(([k, v]) => `  ${k}: ${brief(v)}`),
@@ -24,7 +25,7 @@ function human(r: InspectReport): string {
     ...meta.map(([k, v]) => `  ${k} = ${brief(v)}`),
     "",
     formatTable(
-      ["name", "type", gguf ? "shape (ne0 first)" : "shape", "offset", "bytes", ...(gguf ? ["bpw"] : [])],
+      ["name", "type", gguf ? "shape (ne0 first)" : "shape", "offset", "bytes", ...(gguf || tpk ? ["bpw"] : []), ...(tpk ? ["stored"] : [])],
       r.tensors.map((t) => [
         t.name,
         t.type,
@@ -32,6 +33,7 @@ function human(r: InspectReport): string {
         t.offset,
         t.nbytes,
         ...(t.bitsPerWeight === undefined ? [] : [t.bitsPerWeight.toFixed(4)]),
+        ...(t.storedBytes === undefined ? [] : [t.compression === "none" ? "raw" : `${t.compression} ${t.storedBytes}`]),
       ]),
       [3, 4, 5],
     ),
@@ -40,7 +42,7 @@ function human(r: InspectReport): string {
 }
 
 export const inspectCommand: Command = {
-  summary: "show the metadata and tensor table of a GGUF or safetensors file (or checkpoint folder)",
+  summary: "show the metadata and tensor table of a GGUF, .tpk container or safetensors file (or checkpoint folder)",
   args: "<file>",
   options: { json: { type: "boolean", description: "print a stable JSON document instead of a table" } },
   async run(ctx) {

@@ -1,12 +1,14 @@
+import { isContainerFile } from "../../api/container-file.js";
 import { verifyGguf } from "../../api/verify-gguf.js";
 import { TernpackError } from "../../core/errors.js";
 import { requirePositionals, type Command } from "../args.js";
 import { parseTl } from "../parse-values.js";
 import { formatTable } from "../table.js";
+import { runVerifyContainer } from "./verify-container.js";
 
 export const verifyCommand: Command = {
-  summary: "re-read a GGUF and check every ternary tensor with the reference kernels (and against the source weights)",
-  args: "<file.gguf>",
+  summary: "re-read a GGUF or .tpk container and check every ternary tensor with the reference kernels (and against the source weights); containers also every checksum",
+  args: "<file.gguf|file.tpk>",
   options: {
     source: { type: "string", value: "model", description: "the model it was converted from (folder, file or cached repo id)" },
     revision: { type: "string", value: "rev", description: "revision of a cached repo id (default main)" },
@@ -14,8 +16,12 @@ export const verifyCommand: Command = {
     json: { type: "boolean", description: "print the report as JSON" },
   },
   async run(ctx) {
-    const [file] = requirePositionals(ctx, 1, "one GGUF file");
+    const [file] = requirePositionals(ctx, 1, "one GGUF or container file");
     const { values } = ctx;
+    if (await isContainerFile(file!)) {
+      if (values.tl !== undefined) throw new TernpackError("USAGE", { detail: "--tl applies to GGUF files; a container records every tensor's tiling" });
+      return runVerifyContainer(ctx, file!, values.source as string | undefined, values.revision as string | undefined);
+    }
     const report = await verifyGguf(file!, {
       ...(typeof values.source === "string" ? { source: values.source } : {}),
       ...(typeof values.revision === "string" ? { revision: values.revision } : {}),
@@ -30,7 +36,7 @@ export const verifyCommand: Command = {
         ),
       );
       const failed = report.tensors.filter((t) => !t.ok).length;
-      ctx.out(`\n${report.tensors.length - failed} of ${report.tensors.length} ternary tensors verified${report.source ? ` against ${report.source}` : ""}; ${report.skipped.length} other tensors not checked (${(report.elapsedMs / 1000).toFixed(2)} s)`);
+      ctx.out(`\n${report.tensors.length - failed} of ${report.tensors.length} ternary tensors verified${report.files.length > 1 ? ` in ${report.files.length} shards` : ""}${report.source ? ` against ${report.source}` : ""}; ${report.skipped.length} other tensors not checked (${(report.elapsedMs / 1000).toFixed(2)} s)`);
     }
     if (!report.ok) {
       const bad = report.tensors.find((t) => !t.ok)!;
