@@ -2,7 +2,7 @@
  * Where the Hugging Face hub cache is, by huggingface_hub's rules (`constants.py`):
  *   HF_HUB_CACHE, else the legacy HUGGINGFACE_HUB_CACHE, else $HF_HOME/hub, else
  *   $XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub.
- * A leading `~` is expanded as Python's expanduser does; an empty variable counts as unset
+ * The token file follows the same home rules. A leading `~` is expanded as Python's expanduser does; an empty variable counts as unset
  * (huggingface_hub would use "" as a relative path, which is never what was meant).
  */
 import { homedir } from "node:os";
@@ -36,14 +36,26 @@ function expandUser(path: string, env: Environment): string {
   return resolve(path);
 }
 
+/** huggingface_hub's home: $HF_HOME, else $XDG_CACHE_HOME/huggingface, else ~/.cache/huggingface. */
+function hfHome(env: Environment): { dir: string; from: "HF_HOME" | "XDG_CACHE_HOME" | "default" } {
+  const hfHomeSetting = setting(env, "HF_HOME");
+  if (hfHomeSetting !== undefined) return { dir: expandUser(hfHomeSetting, env), from: "HF_HOME" };
+  const xdg = setting(env, "XDG_CACHE_HOME");
+  if (xdg !== undefined) return { dir: join(expandUser(xdg, env), "huggingface"), from: "XDG_CACHE_HOME" };
+  return { dir: join(home(env), ".cache", "huggingface"), from: "default" };
+}
+
 export function hubCacheDir(env: Environment = process.env): HubCacheDir {
   for (const name of ["HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"] as const) {
     const value = setting(env, name);
     if (value !== undefined) return { dir: expandUser(value, env), from: name };
   }
-  const hfHome = setting(env, "HF_HOME");
-  if (hfHome !== undefined) return { dir: join(expandUser(hfHome, env), "hub"), from: "HF_HOME" };
-  const xdg = setting(env, "XDG_CACHE_HOME");
-  if (xdg !== undefined) return { dir: join(expandUser(xdg, env), "huggingface", "hub"), from: "XDG_CACHE_HOME" };
-  return { dir: join(home(env), ".cache", "huggingface", "hub"), from: "default" };
+  const h = hfHome(env);
+  return { dir: join(h.dir, "hub"), from: h.from };
+}
+
+/** Where `huggingface-cli login` stores the token: $HF_TOKEN_PATH, else <HF home>/token. */
+export function tokenFilePath(env: Environment = process.env): string {
+  const path = setting(env, "HF_TOKEN_PATH");
+  return path !== undefined ? expandUser(path, env) : join(hfHome(env).dir, "token");
 }
