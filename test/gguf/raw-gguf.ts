@@ -2,7 +2,6 @@
  * Test-side GGUF construction byte by byte with DataView, independent of the writer under test,
  * so malformed files can be built field by field. Plus small in-memory sink/source helpers.
  */
-import type { ByteSink } from "../../src/core/atomic-file.js";
 import type { ByteSource } from "../../src/core/io.js";
 import { bufferSource } from "../../src/core/io.js";
 
@@ -119,29 +118,6 @@ export function controlSpec(): RawSpec {
   };
 }
 
-/** An in-memory ByteSink. */
-export function memorySink(): ByteSink & { bytes(): Uint8Array } {
-  const chunks: Uint8Array[] = [];
-  let position = 0;
-  return {
-    get position() {
-      return position;
-    },
-    async write(b) {
-      chunks.push(b.slice());
-      position += b.length;
-    },
-    bytes() {
-      const out = new Uint8Array(position);
-      let at = 0;
-      for (const c of chunks) {
-        out.set(c, at);
-        at += c.length;
-      }
-      return out;
-    },
-  };
-}
 
 /** A buffer source that records the largest single read it was asked for. */
 export function countingSource(bytes: Uint8Array, name = "<counted>"): ByteSource & { largestRead: number } {
@@ -158,3 +134,5 @@ export function countingSource(bytes: Uint8Array, name = "<counted>"): ByteSourc
   };
   return src;
 }
+
+export { memorySink } from "../../src/core/memory-sink.js";

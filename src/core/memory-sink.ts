@@ -1,5 +1,5 @@
 /** A ByteSink collecting everything written, for small outputs built in memory (metadata blobs, tests). */
-import type { ByteSink } from "../../src/core/atomic-file.js";
+import type { ByteSink } from "./atomic-file.js";
 
 export interface MemorySink extends ByteSink {
   /** Everything written so far, as one array. */
