@@ -27,6 +27,8 @@ export interface ConvertOptions {
   input: string;
   /** "gguf" (default) or "tpk", the ternpack container. */
   format?: OutputFormat;
+  /** format "tpk": also deflate float tensors where it pays (slow: fflate runs at 15–25 MB/s); side files always are. */
+  compress?: boolean;
   /** The GGUF (or container) to write; with `splitMaxBytes`, shards are `<output minus .gguf>-00001-of-0000N.gguf`. Not needed for dryRun. */
   output?: string;
   /** Runtime the file is for (default "llama.cpp"). */
@@ -81,6 +83,7 @@ export interface ConvertOptions {
 
 export interface ResolvedOptions {
   format: OutputFormat;
+  compress: boolean;
   target: Target;
   layout: TernaryLayoutName;
   method: Method;
@@ -177,6 +180,7 @@ export function resolveOptions(o: ConvertOptions): ResolvedOptions {
   const layout = oneOf(`layout for target ${target}`, o.layout, layouts, layouts[0]!);
   const format = oneOf("format", o.format, ["gguf", "tpk"], "gguf");
   if (format === "tpk" && o.splitMaxBytes !== undefined) fail("USAGE", { detail: "splitMaxBytes applies to GGUF output; a container is one file" });
+  if (format !== "tpk" && o.compress !== undefined) fail("USAGE", { detail: "compress applies to format tpk (GGUF tensors are never compressed)" });
   const method = oneOf("method", o.method, METHODS, "absmean");
   const keepType = oneOf("keepType", o.keepType, KEEP_TYPES, "f16");
   const fallback = oneOf("fallback", o.fallback, FALLBACKS, "f16");
@@ -184,6 +188,7 @@ export function resolveOptions(o: ConvertOptions): ResolvedOptions {
   if (o.tl !== undefined && layout !== "tl1" && layout !== "tl2") fail("USAGE", { detail: `tl parameters apply to layouts tl1/tl2, not ${layout}` });
   return {
     format,
+    compress: o.compress ?? false,
     target,
     layout,
     method,

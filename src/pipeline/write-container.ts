@@ -73,6 +73,7 @@ export async function writeContainer(plan: ConversionPlan, jobs: AsyncIterable<T
         model: { architecture: plan.architecture, hfArchitecture: inputs.source.spec.hfArchitecture, target: plan.target, config },
         provenance: containerProvenance(inputs),
         codebooks: [CB158_GRID_CODEBOOK, CB158_LEARNED_CODEBOOK],
+        compression: inputs.options.compress ? "all" : "side-files",
       });
       const lengths = plan.tensors.map((t) => writer.declareTensor(declaration(t)));
       const bytesTotal = lengths.reduce((a, b) => a + b, 0);

@@ -27,7 +27,7 @@ beforeAll(async () => {
   // the default output name lands in the current directory
   process.chdir(dir);
   try {
-    const r = await runCli("convert", MODEL, "--method", "cb158", "--imatrix", imatrix, "--format", "tpk", "--workers", "0", "--quiet");
+    const r = await runCli("convert", MODEL, "--method", "cb158", "--imatrix", imatrix, "--format", "tpk", "--compress", "--workers", "0", "--quiet");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
   } finally {

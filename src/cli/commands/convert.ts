@@ -120,6 +120,7 @@ async function run(ctx: CommandContext): Promise<void> {
     layout: str(v.layout) as TernaryLayoutName | undefined,
     method: str(v.method) as Method | undefined,
     format: str(v.format) as OutputFormat | undefined,
+    ...(v.compress === true ? { compress: true } : {}),
     keepType: str(v["keep-type"]) as KeepType | undefined,
     fallback: str(v.fallback) as FallbackType | undefined,
     tl: parseTl(str(v.tl)),
@@ -152,6 +153,7 @@ export const convertCommand: Command = {
   options: {
     output: { type: "string", short: "o", value: "file.gguf", description: "output file (default <model>-<TYPE>.gguf, or <model>-<LAYOUT>.tpk)" },
     format: { type: "string", short: "f", value: "name", description: "gguf (default) or tpk, the ternpack container (holds CB158 as is)" },
+    compress: { type: "boolean", description: "tpk: also deflate float tensors where it pays (slower; side files always are)" },
     target: { type: "string", short: "t", value: "runtime", description: "llama.cpp (default) or bitnet.cpp" },
     layout: { type: "string", short: "l", value: "name", description: "ternary layout: tq2_0 (default), tq1_0 | i2_s (default), tl1, tl2" },
     method: { type: "string", value: "name", description: "absmean (default) ternarizes; cb158 quantizes with CB158; none converts without quantizing" },

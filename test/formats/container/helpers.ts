@@ -20,6 +20,8 @@ export const SHAPE = [64, 256] as const;
 export const OPTIONS: ContainerWriterOptions = {
   model: { architecture: "llama", hfArchitecture: "LlamaForCausalLM", target: "llama.cpp", config: { hidden_size: 256 } },
   provenance: { ternpack: "test", source: "synthetic", method: "absmean", scaleConvention: "test", created: "2026-01-01T00:00:00.000Z" },
+  // float tensors deflated too, so that the tests see both kinds of stored blob
+  compression: "all",
 };
 
 export interface TestTensor {

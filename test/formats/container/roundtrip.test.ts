@@ -76,6 +76,13 @@ describe("container round trip", () => {
     expect(c.manifest.required).toContain("deflate");
   });
 
+  it("by default (compression side-files) deflates side files only: every tensor stays raw and mappable", async () => {
+    const { compression: _all, ...defaults } = OPTIONS;
+    const c = await open(await buildContainer(allLayoutTensors(), SIDE_FILES, defaults));
+    expect(c.manifest.tensors.every((t) => t.compression === "none" && t.storedLength === t.length)).toBe(true);
+    expect(c.manifest.files[0]!.compression).toBe("deflate");
+  });
+
   it("with compression none, stores every blob raw and does not require deflate", async () => {
     const c = await open(await buildContainer(allLayoutTensors(), SIDE_FILES, { ...OPTIONS, compression: "none" }));
     expect([...c.manifest.files, ...c.manifest.tensors].every((b) => b.compression === "none")).toBe(true);
