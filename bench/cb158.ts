@@ -1,6 +1,7 @@
 /**
  * CB158 quantization throughput on a 4096×4096 random (Laplace-tailed) matrix with a random
- * importance vector, at the default 1.58 bpw. Prints weights/s, the packed bpw and ε_h.
+ * importance vector, at the default 1.58 bpw: the grid alone, then "auto" (grid + learned table,
+ * the better kept). Prints weights/s, the packed bpw, ε_h and the codebook stored.
  */
 import { packCb158 } from "../formats/layouts/cb158-pack.js";
 import { importanceWeightedError, quantizeCb158 } from "../src/quant/cb158/index.js";
@@ -17,13 +18,16 @@ for (let i = 0; i < w.length; i++) w[i] = 0.02 * Math.log(uniform()) * (uniform(
 const h = new Float32Array(K);
 for (let j = 0; j < K; j++) h[j] = -Math.log(uniform());
 
-const start = performance.now();
-const result = quantizeCb158(w, [M, K], { importance: h });
-const quantizeMs = performance.now() - start;
-const bytes = packCb158(result.tensor);
-const packMs = performance.now() - start - quantizeMs;
-console.log(
-  `cb158 ${M}x${K}: quantize ${(quantizeMs / 1000).toFixed(2)} s = ${((M * K) / (quantizeMs / 1000) / 1e6).toFixed(2)} M weights/s; ` +
-    `pack ${packMs.toFixed(0)} ms; ${((bytes.length * 8) / (M * K)).toFixed(4)} bpw; ε_h ${importanceWeightedError(w, result.reconstruction, K, h).toFixed(4)}; ` +
-    `tiers ${result.stats.tierHistogram.join("/")} (widths ${result.stats.tierWidths.join("/")})`,
-);
+for (const codebook of ["grid", "auto"] as const) {
+  const start = performance.now();
+  const result = quantizeCb158(w, [M, K], { importance: h, codebook });
+  const quantizeMs = performance.now() - start;
+  const bytes = packCb158(result.tensor);
+  const packMs = performance.now() - start - quantizeMs;
+  const s = result.stats;
+  console.log(
+    `cb158 ${M}x${K} codebook ${codebook}: quantize ${(quantizeMs / 1000).toFixed(2)} s = ${((M * K) / (quantizeMs / 1000) / 1e6).toFixed(2)} M weights/s; ` +
+      `pack ${packMs.toFixed(0)} ms; ${((bytes.length * 8) / (M * K)).toFixed(4)} bpw; ε_h ${importanceWeightedError(w, result.reconstruction, K, h).toFixed(4)}; ` +
+      `stored with the ${s.codebook}${s.codebookEntries ? ` (${s.codebookEntries} entries)` : ""}; tiers ${s.tierHistogram.join("/")} (widths ${s.tierWidths.join("/")})`,
+  );
+}

@@ -4,7 +4,8 @@
  */
 import { fail } from "../../src/core/errors.js";
 import { requireValidShape } from "./blocks.js";
-import { GROUP, indexWidth } from "./cb158-grid.js";
+import { GROUP } from "./cb158-grid.js";
+import { codebookView, learnedTableBytes, type LearnedCodebook } from "./cb158-table.js";
 
 export const CB158_VERSION = 1;
 export const HEADER_BYTES = 10;
@@ -22,8 +23,10 @@ export interface Cb158Tensor {
   shape: readonly [number, number];
   /** Total packed size in bytes (the budget; the tail is zero padding). */
   totalBytes: number;
-  /** Non-zero cap of tier 0; tier t allows cap0 + t non-zeros per group. */
+  /** Grid tensors: non-zero cap of tier 0; tier t allows cap0 + t non-zeros per group. */
   cap0: number;
+  /** A learned table (payload version 2) instead of the grid; `cap0` is then unused. */
+  codebook?: LearnedCodebook;
   /** Tier id 0…3 per super-block (8 consecutive blocks of 32 in row-major order). */
   tiers: Uint8Array;
   /** f16 bits of each super-block scale d. */
@@ -84,11 +87,15 @@ export function salientColumnBytes(cols: number): number {
   return cols <= 65536 ? 2 : 4;
 }
 
-/** Bytes of every section except the group indices, given the salient and outlier counts. */
-export function fixedSectionBytes(geometry: Cb158Geometry, salient: number, outliers: number): number {
+/**
+ * Bytes of every section except the group indices, given the salient and outlier counts and the
+ * bytes of a learned table (0 for the grid).
+ */
+export function fixedSectionBytes(geometry: Cb158Geometry, salient: number, outliers: number, table = 0): number {
   const { rows, cols, blocks, superBlocks } = geometry;
   return (
     HEADER_BYTES +
+    table +
     Math.ceil(superBlocks / 4) +
     2 * superBlocks +
     Math.ceil(blocks / 2) +
@@ -98,15 +105,21 @@ export function fixedSectionBytes(geometry: Cb158Geometry, salient: number, outl
   );
 }
 
-/** Bits of the group-index stream for a tier choice. */
-export function indexBits(geometry: Cb158Geometry, cap0: number, tiers: Uint8Array): number {
+/** Bits of the group-index stream for a tier choice, given each tier's index width. */
+export function indexBits(geometry: Cb158Geometry, widths: readonly number[], tiers: Uint8Array): number {
   let bits = 0;
-  for (let sb = 0; sb < geometry.superBlocks; sb++) bits += groupsIn(geometry, sb) * indexWidth(cap0 + tiers[sb]!);
+  for (let sb = 0; sb < geometry.superBlocks; sb++) bits += groupsIn(geometry, sb) * widths[tiers[sb]!]!;
   return bits;
+}
+
+/** Bytes of a tensor's learned table (0 for the grid). */
+export function tableBytesOf(t: Cb158Tensor): number {
+  return t.codebook ? learnedTableBytes(t.codebook.width0, t.codebook.levels) : 0;
 }
 
 /** Bytes actually used (everything but the zero padding). */
 export function usedBytes(t: Cb158Tensor): number {
   const geometry = cb158Geometry(t.shape);
-  return fixedSectionBytes(geometry, t.salientColumns.length, t.outlierIndex.length) + Math.ceil(indexBits(geometry, t.cap0, t.tiers) / 8);
+  const fixed = fixedSectionBytes(geometry, t.salientColumns.length, t.outlierIndex.length, tableBytesOf(t));
+  return fixed + Math.ceil(indexBits(geometry, codebookView(t).widths, t.tiers) / 8);
 }

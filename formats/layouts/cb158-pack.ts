@@ -2,8 +2,9 @@
 import { fail } from "../../src/core/errors.js";
 import { writeU16 } from "./blocks.js";
 import { BitWriter } from "./cb158-bits.js";
-import { CB158_VERSION, cb158Geometry, groupsIn, salientColumnBytes, SALIENT_CHUNK, usedBytes, type Cb158Tensor } from "./cb158-format.js";
-import { indexWidth } from "./cb158-grid.js";
+import { CB158_VERSION, cb158Geometry, groupsIn, HEADER_BYTES, salientColumnBytes, SALIENT_CHUNK, TIERS, usedBytes, type Cb158Tensor } from "./cb158-format.js";
+import { GROUP } from "./cb158-grid.js";
+import { codebookView, LEARNED_HEADER_BYTES, LEARNED_VERSION, MAX_TABLE_WIDTH, tableEntries } from "./cb158-table.js";
 
 function requireCount(what: string, actual: number, expected: number): void {
   if (actual !== expected) fail("SHAPE_MISMATCH", { detail: `CB158: ${what} has ${actual} entries, expected ${expected}` });
@@ -28,20 +29,37 @@ export function packCb158(t: Cb158Tensor): Uint8Array {
   const used = usedBytes(t);
   if (used > t.totalBytes) fail("USAGE", { detail: `CB158: content needs ${used} bytes, the budget is ${t.totalBytes}` });
 
+  const { codebook } = t;
+  if (codebook) {
+    const { width0, levels } = codebook;
+    if (!(width0 >= 1 && levels >= 1 && levels <= TIERS && width0 + levels - 1 <= MAX_TABLE_WIDTH) || t.tiers.some((tier) => tier >= levels)) {
+      fail("USAGE", { detail: `CB158 learned table: width0 ${width0}, ${levels} tiers (tier ids must stay below it)` });
+    }
+    requireCount("codebook entries", codebook.entries.length, GROUP * tableEntries(width0, levels));
+  }
+
   const out = new Uint8Array(t.totalBytes);
-  out[0] = CB158_VERSION;
-  out[1] = t.cap0;
+  out[0] = codebook ? LEARNED_VERSION : CB158_VERSION;
+  out[1] = codebook ? codebook.width0 : t.cap0;
   writeU32(out, 2, salient);
   writeU32(out, 6, outliers);
-  let w = new BitWriter(out, 10);
+  let at = HEADER_BYTES;
+  if (codebook) {
+    out[HEADER_BYTES] = codebook.levels;
+    writeU16(out, LEARNED_HEADER_BYTES, codebook.step);
+    out.set(new Uint8Array(codebook.entries.buffer, codebook.entries.byteOffset, codebook.entries.length), LEARNED_HEADER_BYTES + 2);
+    at = LEARNED_HEADER_BYTES + 2 + codebook.entries.length;
+  }
+  const { widths } = codebookView(t);
+  let w = new BitWriter(out, at);
   for (let sb = 0; sb < g.superBlocks; sb++) w.write(t.tiers[sb]!, 2);
-  let at = w.end();
+  at = w.end();
   for (let sb = 0; sb < g.superBlocks; sb++, at += 2) writeU16(out, at, t.superScales[sb]!);
   w = new BitWriter(out, at);
   for (let b = 0; b < g.blocks; b++) w.write(t.blockCodes[b]!, 4);
   w = new BitWriter(out, w.end());
   for (let sb = 0, group = 0; sb < g.superBlocks; sb++) {
-    const width = indexWidth(t.cap0 + t.tiers[sb]!);
+    const width = widths[t.tiers[sb]!]!;
     const end = group + groupsIn(g, sb);
     for (; group < end; group++) w.write(t.indices[group]!, width);
   }

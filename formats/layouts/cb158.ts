@@ -1,6 +1,7 @@
 /**
- * CB158 (ternpack-only, no ggml type id): 8-weight groups coded against a nested ternary codebook
- * at one of four tiers per 256-weight super-block, 4-bit log block scales, salient columns at 4 bits
+ * CB158 (ternpack-only, no ggml type id): 8-weight groups coded against a nested codebook (the
+ * built-in ternary grid, or a table learned per tensor and stored in it) at one of four tiers per
+ * 256-weight super-block, 4-bit log block scales, salient columns at 4 bits
  * and sparse f16 outlier residuals; byte layout in CB158-SPEC.md. A tensor's size is fixed by its
  * target bits per weight (`bytesFor`), so sizes are known before quantizing.
  *
@@ -31,7 +32,7 @@ export const cb158Layout = defineLayout({
   kind: "quantized",
   blockSize: 256,
   runtime: "ternpack",
-  description: "CB158: tiered ternary-grid group codes, log block scales, salient columns and outliers (≈1.58 bpw, all bits counted)",
+  description: "CB158: tiered group codes (ternary grid or stored learned table), log block scales, salient columns and outliers (≈1.58 bpw, all bits counted)",
   check(shape: readonly number[]) {
     cb158Geometry(shape);
   },
@@ -46,3 +47,4 @@ export const cb158Layout = defineLayout({
 export { packCb158 } from "./cb158-pack.js";
 export { decodeCb158 } from "./cb158-decode.js";
 export * from "./cb158-format.js";
+export { learnedTableBytes, type LearnedCodebook } from "./cb158-table.js";

@@ -8,8 +8,8 @@ import { fail } from "../../src/core/errors.js";
 import { f16BitsToF32, f32FromBits } from "../../src/core/half.js";
 import { invalidCode, matrixDims, requireShape, type Dims } from "../checks.js";
 import type { MatrixShape } from "../types.js";
-import { TIER_SIZE, TIER_WIDTH } from "./cb158-codebook.js";
 import { bitsAt, hasSignBit, isFiniteHalf, streamBytes, u16At, u32At } from "./cb158-bytes.js";
+import { readCodebook } from "./cb158-table.js";
 
 export const CB158 = "cb158";
 const HEADER_BYTES = 10;
@@ -28,7 +28,7 @@ const POW = [
 ].map(f32FromBits);
 
 export type Cb158SectionName =
-  | "header" | "tier ids" | "super-block scales" | "block scale codes" | "group indices"
+  | "header" | "learned table" | "tier ids" | "super-block scales" | "block scale codes" | "group indices"
   | "salient columns" | "salient scales" | "salient codes" | "outlier indices" | "outlier residuals" | "padding";
 
 /** A section's bytes [start, end) in the payload (empty sections included). */
@@ -46,9 +46,13 @@ export interface Cb158Tensor extends Dims {
   blockScales: Float32Array;
   /** Byte offset of the group-index stream. */
   indexOffset: number;
-  /** Per super-block: first bit of its groups in the index stream (S + 1 entries), and its cap m. */
+  /** Codeword k at codewords[8k … 8k+7]: the grid (version 1) or the learned table (version 2). */
+  codewords: ArrayLike<number>;
+  /** Per super-block: first bit of its groups in the index stream (S + 1 entries), and its index width. */
   superBits: Float64Array;
-  superCaps: Uint8Array;
+  superWidths: Uint8Array;
+  /** Per super-block: the number of valid indices of its tier. */
+  superSizes: Uint32Array;
   /** Salient column numbers (ascending), their chunk scales (column-major, R per column). */
   columns: Uint32Array;
   columnScales: Float32Array;
@@ -78,8 +82,18 @@ function half(bytes: Uint8Array, offset: number, what: string, signed = false): 
 }
 
 /** §6: tier ids, super-block scales and block scale codes, to per-block scales and index widths. */
-function readScales(bytes: Uint8Array, B: number, S: number, cap0: number) {
-  const tierOffset = HEADER_BYTES;
+function readScales(bytes: Uint8Array, B: number, S: number, tierOffset: number, widths: number[], sizes: number[]) {
+  const superBits = new Float64Array(S + 1);
+  const superWidths = new Uint8Array(S);
+  const superSizes = new Uint32Array(S);
+  for (let s = 0; s < S; s++) {
+    const tier = bitsAt(bytes, tierOffset, 2 * s, 2);
+    if (sizes[tier] === 0) invalidCode(CB158, tierOffset + (s >> 2), `tier id ${tier} is not in use (learned table with fewer tiers)`);
+    superWidths[s] = widths[tier]!;
+    superSizes[s] = sizes[tier]!;
+    const groups = 4 * Math.min(BLOCKS_PER_SUPER, B - BLOCKS_PER_SUPER * s);
+    superBits[s + 1] = superBits[s]! + groups * superWidths[s]!;
+  }
   requireZeroFill(bytes, tierOffset, 2 * S, "tier ids");
   let at = tierOffset + streamBytes(2 * S);
   const superScales = new Float32Array(S);
@@ -87,28 +101,21 @@ function readScales(bytes: Uint8Array, B: number, S: number, cap0: number) {
   const blockScales = new Float32Array(B);
   for (let b = 0; b < B; b++) blockScales[b] = superScales[Math.floor(b / BLOCKS_PER_SUPER)]! * POW[bitsAt(bytes, at, 4 * b, 4)]!;
   requireZeroFill(bytes, at, 4 * B, "block scale codes");
-  const superBits = new Float64Array(S + 1);
-  const superCaps = new Uint8Array(S);
-  for (let s = 0; s < S; s++) {
-    superCaps[s] = cap0 + bitsAt(bytes, tierOffset, 2 * s, 2);
-    const groups = 4 * Math.min(BLOCKS_PER_SUPER, B - BLOCKS_PER_SUPER * s);
-    superBits[s + 1] = superBits[s]! + groups * TIER_WIDTH[superCaps[s]!]!;
-  }
-  return { blockScales, superBits, superCaps, indexOffset: at + streamBytes(4 * B) };
+  return { blockScales, superBits, superWidths, superSizes, indexOffset: at + streamBytes(4 * B) };
 }
 
-/** §7: every group index below its tier's P(m), zero fill; returns the end of the stream. */
-function checkIndices(bytes: Uint8Array, start: number, superBits: Float64Array, superCaps: Uint8Array): number {
-  const S = superCaps.length;
+/** §7: every group index below its tier's size, zero fill; returns the end of the stream. */
+function checkIndices(bytes: Uint8Array, start: number, superBits: Float64Array, superWidths: Uint8Array, superSizes: Uint32Array): number {
+  const S = superWidths.length;
   const size = streamBytes(superBits[S]!);
   requireFits(bytes, start, size, "group indices");
   for (let s = 0; s < S; s++) {
-    const cap = superCaps[s]!;
-    const width = TIER_WIDTH[cap]!;
-    const limit = TIER_SIZE[cap]!;
+    const width = superWidths[s]!;
+    const limit = superSizes[s]!;
+    if (limit === 2 ** width) continue; // every field value is a valid index
     for (let bit = superBits[s]!; bit < superBits[s + 1]!; bit += width) {
       const index = bitsAt(bytes, start, bit, width);
-      if (index >= limit) invalidCode(CB158, start + Math.floor(bit / 8), `group index ${index} ≥ P(${cap}) = ${limit}`);
+      if (index >= limit) invalidCode(CB158, start + Math.floor(bit / 8), `group index ${index} ≥ P(m) = ${limit}`);
     }
   }
   requireZeroFill(bytes, start, superBits[S]!, "group indices");
@@ -169,22 +176,23 @@ export function openCb158(bytes: Uint8Array, shape: MatrixShape): Cb158Tensor {
   if (bytes.length < fixed) {
     fail("SHAPE_MISMATCH", { detail: `${CB158} [${t.M}, ${t.K}] payload must hold at least ${fixed} bytes, got ${bytes.length}` });
   }
-  if (bytes[0] !== 1) invalidCode(CB158, 0, `version ${bytes[0]} (only 1 is defined)`);
-  const cap0 = bytes[1]!;
-  if (cap0 < 1 || cap0 > 5) invalidCode(CB158, 1, `tier-0 cap ${cap0} outside 1…5`);
+  const book = readCodebook(bytes);
   const Ns = u32At(bytes, 2);
   if (Ns > t.K) invalidCode(CB158, 2, `${Ns} salient columns > K = ${t.K}`);
   const No = u32At(bytes, 6);
   if (No > t.M * t.K) invalidCode(CB158, 6, `${No} outliers > n = ${t.M * t.K}`);
-  const scales = readScales(bytes, B, S, cap0);
-  const indexEnd = checkIndices(bytes, scales.indexOffset, scales.superBits, scales.superCaps);
+  const tierOffset = book.tableEnd;
+  requireFits(bytes, tierOffset, streamBytes(2 * S) + 2 * S + streamBytes(4 * B), "tier ids, super-block scales and block scale codes");
+  const scales = readScales(bytes, B, S, tierOffset, book.widths, book.sizes);
+  const indexEnd = checkIndices(bytes, scales.indexOffset, scales.superBits, scales.superWidths, scales.superSizes);
   const salient = readSalient(bytes, indexEnd, t, Ns);
   const outliers = readOutliers(bytes, salient.end, t, No, salient.columns);
   for (let at = outliers.end; at < bytes.length; at++) if (bytes[at] !== 0) invalidCode(CB158, at, "non-zero padding byte");
   const ends: [Cb158SectionName, number][] = [
-    ["header", HEADER_BYTES],
-    ["tier ids", HEADER_BYTES + streamBytes(2 * S)],
-    ["super-block scales", HEADER_BYTES + streamBytes(2 * S) + 2 * S],
+    ["header", book.headerEnd],
+    ...(book.version === 2 ? ([["learned table", tierOffset]] as [Cb158SectionName, number][]) : []),
+    ["tier ids", tierOffset + streamBytes(2 * S)],
+    ["super-block scales", tierOffset + streamBytes(2 * S) + 2 * S],
     ["block scale codes", scales.indexOffset],
     ["group indices", indexEnd],
     ["salient columns", indexEnd + Ns * columnBytes(t.K)],
@@ -195,7 +203,8 @@ export function openCb158(bytes: Uint8Array, shape: MatrixShape): Cb158Tensor {
     ["padding", bytes.length],
   ];
   const sections = ends.map(([name, end], i) => ({ name, start: i === 0 ? 0 : ends[i - 1]![1], end }));
-  const { blockScales, superBits, superCaps, indexOffset } = scales;
+  const { blockScales, superBits, superWidths, superSizes, indexOffset } = scales;
   const { columns, columnScales, codesOffset } = salient;
-  return { ...t, sections, blockScales, superBits, superCaps, indexOffset, columns, columnScales, codesOffset, outliers: outliers.outliers, residuals: outliers.residuals };
+  const codewords = book.values;
+  return { ...t, sections, blockScales, codewords, superBits, superWidths, superSizes, indexOffset, columns, columnScales, codesOffset, outliers: outliers.outliers, residuals: outliers.residuals };
 }

@@ -1,12 +1,12 @@
 /**
- * CB158 reference kernel, written from formats/layouts/CB158-SPEC.md alone: grouped ternary
- * codebook indices in four tiers, 4-bit block scale codes under f16 super-block scales, salient
+ * CB158 reference kernel, written from formats/layouts/CB158-SPEC.md alone: grouped codebook
+ * indices (built-in ternary grid, or a learned table stored in the payload) in four tiers, 4-bit block scale codes under f16 super-block scales, salient
  * columns that overwrite and outliers that add (§4). CB158 has no ternary codes + scale form, so
  * this kernel is not a `Kernel`: it dequantizes, and its GEMV is a float product.
  */
 import { fail } from "../../src/core/errors.js";
 import type { MatrixShape } from "../types.js";
-import { CODEWORDS, GROUP, TIER_WIDTH } from "./cb158-codebook.js";
+import { GROUP } from "./cb158-codebook.js";
 import { bitsAt } from "./cb158-bytes.js";
 import { CB158, CHUNK, openCb158, type Cb158Section, type Cb158Tensor } from "./cb158-open.js";
 
@@ -36,10 +36,10 @@ function decodeRow(bytes: Uint8Array, t: Cb158Tensor, i: number, row: Float32Arr
   for (let g = 0; g < K / GROUP; g++) {
     const flat = firstGroup + g;
     const s = Math.floor(flat / GROUPS_PER_SUPER);
-    const width = TIER_WIDTH[t.superCaps[s]!]!;
+    const width = t.superWidths[s]!;
     const index = bitsAt(bytes, t.indexOffset, t.superBits[s]! + (flat - s * GROUPS_PER_SUPER) * width, width);
     const scale = t.blockScales[flat >> 2]!;
-    for (let j = 0; j < GROUP; j++) row[g * GROUP + j] = CODEWORDS[index * GROUP + j]! * scale;
+    for (let j = 0; j < GROUP; j++) row[g * GROUP + j] = t.codewords[index * GROUP + j]! * scale;
   }
   const R = Math.ceil(t.M / CHUNK);
   const chunk = Math.floor(i / CHUNK);

@@ -30,6 +30,9 @@ export interface Cb158TensorReport {
   tierHistogram: number[];
   tierWidths: number[];
   clippedBlocks: number;
+  /** The codebook the quantizer chose by rate–distortion: the built-in ternary grid, or a table learned for this tensor (its entries; stored and counted in `bits.codebook`). */
+  codebook: "grid" | "learned";
+  codebookEntries: number;
   /** Shannon entropy (bits) of the codebook indices over all 8-weight groups, and distinct indices used. */
   codebookEntropy: number;
   codebookUsed: number;
@@ -132,6 +135,8 @@ export function cb158TensorReport(x: Cb158ReportInputs): Cb158TensorReport {
     tierHistogram: result.stats.tierHistogram,
     tierWidths: result.stats.tierWidths,
     clippedBlocks: result.stats.clippedBlocks,
+    codebook: result.stats.codebook,
+    codebookEntries: result.stats.codebookEntries,
     codebookEntropy: usage.entropy,
     codebookUsed: usage.used,
     importance: x.importanceKind,

@@ -28,9 +28,11 @@ export function importanceFor(K: number, columns: readonly number[], hot: number
   return importance;
 }
 
-/** Quantizes and packs `values` with CB158 at `bpw`, emphasising `hotColumns` ×1000. */
-export function packValues(values: Float32Array, shape: [number, number], bpw: number, hotColumns: readonly number[]): Cb158Case {
-  const result = quantizeCb158(values, shape, { bpw, importance: importanceFor(shape[1], hotColumns, 1000) });
+export type Codebook = "grid" | "learned";
+
+/** Quantizes and packs `values` with CB158 at `bpw` on `codebook`, emphasising `hotColumns` ×1000. */
+export function packValues(values: Float32Array, shape: [number, number], bpw: number, hotColumns: readonly number[], codebook: Codebook = "grid"): Cb158Case {
+  const result = quantizeCb158(values, shape, { bpw, importance: importanceFor(shape[1], hotColumns, 1000), codebook });
   return {
     shape,
     bpw,
@@ -41,13 +43,13 @@ export function packValues(values: Float32Array, shape: [number, number], bpw: n
   };
 }
 
-/** Random N(ish)(0, 0.03) values, three hot columns ×3 and `spikes` isolated ±0.6 values. */
-export function randomCase(shape: [number, number], bpw: number, seed: number, spikes = 10): Cb158Case {
+/** Random N(ish)(0, 0.03) values, three hot columns ×3 and `spikes` isolated ±0.6 values, coded on `codebook`. */
+export function randomCase(shape: [number, number], bpw: number, seed: number, spikes = 10, codebook: Codebook = "grid"): Cb158Case {
   const [M, K] = shape;
   const rnd = lcg(seed);
   const values = new Float32Array(M * K).map(() => rnd() * 0.1);
   const hot = [3 % K, Math.floor(K * 0.6), K - 38];
   for (let i = 0; i < M; i++) for (const c of hot) values[i * K + c]! *= 3;
   for (let s = 0; s < spikes; s++) values[Math.floor((rnd() + 0.5) * values.length)] = rnd() > 0 ? 0.6 : -0.6;
-  return packValues(values, shape, bpw, hot);
+  return packValues(values, shape, bpw, hot, codebook);
 }

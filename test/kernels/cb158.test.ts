@@ -143,7 +143,7 @@ describe("cb158 rejects what a writer never produces (INVALID_CODE at the field)
   });
 
   const corruptions: [string, (b: Uint8Array) => void, number, string][] = [
-    ["version 2", (b) => (b[0] = 2), 0, "version 2"],
+    ["version 3", (b) => (b[0] = 3), 0, "version 3"],
     ["cap0 0", (b) => (b[1] = 0), 1, "cap 0"],
     ["cap0 6", (b) => (b[1] = 6), 1, "cap 6"],
     ["Ns > K", (b) => put32(b, 2, 97), 2, "97 salient columns"],

@@ -69,7 +69,7 @@ describe("cb158 layout", () => {
       edit(b);
       return () => cb158Layout.decode(b, [2, 32]);
     };
-    expect(broken((b) => (b[0] = 2))).toThrow(/UNSUPPORTED_VERSION/);
+    expect(broken((b) => (b[0] = 3))).toThrow(/UNSUPPORTED_VERSION/);
     expect(broken((b) => (b[1] = 6))).toThrow(/INVALID_CODE/);
     expect(broken((b) => (b[39] = 1))).toThrow(/INVALID_CODE.*padding/);
     expect(() => cb158Layout.decode(good.subarray(0, 25), [2, 32])).toThrow(/TRUNCATED/);

@@ -7,20 +7,9 @@
  *   only at positions in salient columns, which §4 overwrites (their base codes carry no value).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { getLayout } from "../../formats/layouts/registry.js";
 import { cb158Kernel, type Cb158Section, type Cb158SectionName } from "../../kernels/reference/cb158.js";
-import { TernpackError } from "../../src/core/errors.js";
 import { randomCase, type Cb158Case } from "../kernels/cb158-inputs.js";
-
-type Outcome = "invalid" | "differs" | "masked";
-
-interface Flip {
-  byte: number;
-  bit: number;
-  section: Cb158SectionName;
-  outcome: Outcome;
-  offset?: number;
-}
+import { bitsOf, flipAll, type Flip } from "./cb158-flips.js";
 
 /** The spec's tables (CB158-SPEC.md §3), and its codebook built here by a plain sort. */
 const P = [1, 17, 129, 577, 1697, 3489, 5281, 6305, 6561];
@@ -29,12 +18,6 @@ const digits = (v: number) => Array.from({ length: 8 }, (_, j) => (Math.floor(v 
 const CODEBOOK = Array.from({ length: 6561 }, (_, v) => v)
   .sort((a, b) => digits(a).filter((c) => c !== 0).length - digits(b).filter((c) => c !== 0).length || a - b)
   .map(digits);
-
-function bitsOf(bytes: Uint8Array, start: number, bit: number, width: number): number {
-  let v = 0;
-  for (let i = 0; i < width; i++) v |= ((bytes[start + ((bit + i) >> 3)]! >> ((bit + i) & 7)) & 1) << i;
-  return v;
-}
 
 /** The group-index flips §4 makes invisible, as "byte.bit" keys, from the spec's geometry. */
 function maskedByDesign(c: Cb158Case, sections: Cb158Section[]): Set<string> {
@@ -59,27 +42,6 @@ function maskedByDesign(c: Cb158Case, sections: Cb158Section[]): Set<string> {
     }
   }
   return out;
-}
-
-function flipAll(c: Cb158Case, sections: Cb158Section[]): Flip[] {
-  const original = new Uint32Array(getLayout("cb158").decode(c.bytes, c.shape).buffer);
-  const flips: Flip[] = [];
-  const bytes = c.bytes.slice();
-  for (let byte = 0; byte < bytes.length; byte++) {
-    const section = sections.find((s) => byte >= s.start && byte < s.end)!.name;
-    for (let bit = 0; bit < 8; bit++) {
-      bytes[byte]! ^= 1 << bit;
-      try {
-        const w = new Uint32Array(cb158Kernel.dequantize(bytes, c.shape).buffer);
-        flips.push({ byte, bit, section, outcome: w.some((x, i) => x !== original[i]) ? "differs" : "masked" });
-      } catch (e) {
-        if (!(e instanceof TernpackError) || e.code !== "INVALID_CODE") throw e;
-        flips.push({ byte, bit, section, outcome: "invalid", offset: e.offset });
-      }
-      bytes[byte]! ^= 1 << bit;
-    }
-  }
-  return flips;
 }
 
 describe("cb158 single-bit flips (64 × 128, 1.58 bpw)", () => {

@@ -46,9 +46,9 @@ function cb158Table(r: ConvertResult): string[] {
     const q = t.cb158;
     if (!q) return [];
     const quality = [q.relativeError, q.importanceWeightedError, q.cosine, q.worstRowCosine].map((x) => fixed(x));
-    return [[t.name, `[${t.shape.join(", ")}]`, fixed(q.effectiveBpw), ...quality, q.outliers, q.salientColumns, q.tierHistogram.join("/"), fixed(q.codebookEntropy, 2)]];
+    return [[t.name, `[${t.shape.join(", ")}]`, fixed(q.effectiveBpw), ...quality, q.outliers, q.salientColumns, q.tierHistogram.join("/"), q.codebook === "learned" ? `learned ${q.codebookEntries}` : "grid", fixed(q.codebookEntropy, 2)]];
   });
-  const table = formatTable(["tensor", "shape", "bpw", "rel err", "ε_h", "cos", "worst row cos", "outliers", "salient", "tiers 0/1/2/3", "H(idx) bits"], rows, [2, 3, 4, 5, 6, 7, 8, 10]);
+  const table = formatTable(["tensor", "shape", "bpw", "rel err", "ε_h", "cos", "worst row cos", "outliers", "salient", "tiers 0/1/2/3", "codebook", "H(idx) bits"], rows, [2, 3, 4, 5, 6, 7, 8, 11]);
   return [
     table,
     `cb158: ${c.tensors} tensors, ${c.weights.toLocaleString("en-US")} weights at ${fixed(c.effectiveBpw)} bits/weight (target ${c.targetBpw}, every stored bit counted), ` +

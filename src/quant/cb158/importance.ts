@@ -38,3 +38,13 @@ export function importanceWeightedError(original: Float32Array, approx: Float32A
   }
   return den > 0 ? Math.sqrt(num / den) : num > 0 ? Infinity : 0;
 }
+
+/** Σ h_j (W − Ŵ)² over a row-major tensor with rows of `cols`, in float64. */
+export function weightedSquaredError(original: Float32Array, approx: Float32Array, cols: number, h: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < original.length; i++) {
+    const e = original[i]! - approx[i]!;
+    sum += h[i % cols]! * e * e;
+  }
+  return sum;
+}

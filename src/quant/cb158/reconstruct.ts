@@ -5,19 +5,20 @@
 import { f16BitsToF32 } from "../../core/half.js";
 import { BLOCK_SCALE_POW } from "../../../formats/layouts/cb158-bits.js";
 import { BLOCK, BLOCKS_PER_SUPER, SALIENT_CHUNK, type Cb158Tensor } from "../../../formats/layouts/cb158-format.js";
-import { GROUP, gridTables } from "../../../formats/layouts/cb158-grid.js";
+import { GROUP } from "../../../formats/layouts/cb158-grid.js";
+import { codebookView } from "../../../formats/layouts/cb158-table.js";
 
-/** Base codes · block scales, then salient columns overwritten (outliers not applied). */
+/** Base codewords (grid or learned table) · block scales, then salient columns overwritten (outliers not applied). */
 export function reconstructBase(t: Cb158Tensor): Float32Array {
   const [rows, cols] = t.shape;
   const out = new Float32Array(rows * cols);
-  const grid = gridTables().codes;
+  const codewords = codebookView(t).values;
   for (let block = 0; block < t.blockCodes.length; block++) {
     const d = f16BitsToF32(t.superScales[Math.floor(block / BLOCKS_PER_SUPER)]!);
     const s = Math.fround(d * BLOCK_SCALE_POW[t.blockCodes[block]!]!);
     for (let group = block * (BLOCK / GROUP); group < (block + 1) * (BLOCK / GROUP); group++) {
       const code = t.indices[group]! * GROUP;
-      for (let j = 0; j < GROUP; j++) out[group * GROUP + j] = grid[code + j]! * s;
+      for (let j = 0; j < GROUP; j++) out[group * GROUP + j] = codewords[code + j]! * s;
     }
   }
   const chunks = Math.ceil(rows / SALIENT_CHUNK);

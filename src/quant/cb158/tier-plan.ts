@@ -57,10 +57,6 @@ export function allocatePlan(f: TierFits, g: Cb158Geometry, indexBudget: number,
   return { cap0: f.cap0, fits: f.fits, tiers, indexBits, lambda, distortion };
 }
 
-export function planTiers(values: Float32Array, g: Cb158Geometry, omega: Float64Array, indexBudget: number, tensor?: string): TierPlan {
-  return allocatePlan(fitTiers(values, g, omega, indexBudget), g, indexBudget, tensor);
-}
-
 /** The structured tensor of a plan (no outliers yet): each super-block from its chosen tier's fit. */
 export function assemble(g: Cb158Geometry, totalBytes: number, plan: TierPlan, salient: SalientColumns): Cb158Tensor {
   const indices = new Uint16Array(g.groups);

@@ -23,8 +23,8 @@ describe("cb158 bit accounting", () => {
         const layoutBytes = cb158Layout.bytesFor(shape, { bpw });
         expect(bytes.length).toBe(layoutBytes);
         expect(Math.abs((layoutBytes * 8) / n - bpw)).toBeLessThanOrEqual(0.005);
-        const { fixed, indices, salient, outliers, padding } = stats.bits;
-        expect(fixed + indices + salient + outliers + padding).toBe(bytes.length * 8);
+        const { fixed, codebook, indices, salient, outliers, padding } = stats.bits;
+        expect(fixed + codebook + indices + salient + outliers + padding).toBe(bytes.length * 8);
         expect(8 * usedBytes(tensor) + padding).toBe(bytes.length * 8);
         // Padding is below one outlier (48 bits) plus a partial byte: the budget is really spent.
         expect(padding).toBeLessThan(56);

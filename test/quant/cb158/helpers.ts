@@ -1,5 +1,6 @@
 /** Shared inputs for the CB158 tests: seeded Laplace-tailed matrices and the TinyStories linears. */
 import { openCheckpoint } from "../../../formats/safetensors/index.js";
+import { gaussianLike } from "../../../src/core/prng.js";
 import { fixturePath } from "../../helpers/fixtures.js";
 
 export function randomMatrix(rows: number, cols: number, seed: number): Float32Array {
@@ -33,3 +34,19 @@ export async function tinyStoriesLinears(): Promise<NamedTensor[]> {
 
 /** Float32 bit patterns, for bit-exact comparisons. */
 export const bitsOf = (x: Float32Array) => new Uint32Array(x.buffer, x.byteOffset, x.length);
+
+/**
+ * Heavy-tailed (Student-t-like, ν degrees of freedom) values · `scale`: a unit-variance
+ * gaussianLike numerator over sqrt(χ²_ν / ν) from ν more gaussianLike draws (seeded, deterministic).
+ */
+export function studentTLike(n: number, seed: number, nu: number, scale: number): Float32Array {
+  const z = gaussianLike(n, seed, Math.sqrt(3));
+  const chi = gaussianLike(n * nu, seed ^ 0x5bd1e995, Math.sqrt(3));
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let c = 0;
+    for (let k = 0; k < nu; k++) c += chi[i * nu + k]! ** 2;
+    out[i] = (scale * z[i]!) / Math.sqrt(c / nu + 1e-6);
+  }
+  return out;
+}
