@@ -6,8 +6,9 @@
  */
 import { cp, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { openCheckpoint, writeSafetensors, type TensorToWrite } from "../../formats/safetensors/index.js";
+import { fixturePath } from "../helpers/fixtures.js";
 import { hashOf, listDir, model, useTempDir } from "./helpers.js";
 
 const tmp = useTempDir();
@@ -40,6 +41,24 @@ describe("worker threads (built package)", () => {
       expect(new Set(hashes).size).toBe(1);
     });
   }
+
+  it("CB158 (calibrated, learned-or-grid codebooks) into a container: identical bytes with 0 and 2 workers", async () => {
+    const convert = await distConvert();
+    const dir = await tmp();
+    const hashes: string[] = [];
+    // the container records its creation time; a fixed one (reproducible-build convention) keeps the bytes comparable
+    const epoch = process.env["SOURCE_DATE_EPOCH"];
+    process.env["SOURCE_DATE_EPOCH"] = "1764547200";
+    onTestFinished(() => void (epoch === undefined ? delete process.env["SOURCE_DATE_EPOCH"] : (process.env["SOURCE_DATE_EPOCH"] = epoch)));
+    for (const workers of [0, 2]) {
+      const output = join(dir, `cb158-w${workers}.tpk`);
+      const result = await convert({ input: fixturePath("tinystories-656k"), output, method: "cb158", calib: fixturePath("calibration", "tinystories-calib.txt"), format: "tpk", workers });
+      expect(result.workers).toBe(workers);
+      expect(result.tensors.filter((t: { cb158?: unknown }) => t.cb158 !== undefined)).toHaveLength(14);
+      hashes.push(hashOf(await readFile(output)));
+    }
+    expect(new Set(hashes).size).toBe(1);
+  }, 120_000);
 
   it("a NaN found in a worker arrives as TernpackError NON_FINITE naming the tensor", async () => {
     const convert = await distConvert();
