@@ -103,10 +103,11 @@ async function main(): Promise<void> {
     for (const bpw of SWEEP) {
       const run = bpw === 1.58 ? base : await runCb158(bpw);
       const t = run.result.cb158!;
-      sweep.push([String(bpw), f(t.effectiveBpw), f(t.meanImportanceWeightedError), f(t.meanRelativeError), f(run.evaluation.quantized.ppl, 3), f(run.evaluation.kl.mean, 5), f(run.evaluation.sameTop.mean, 4)]);
+      const learned = run.result.tensors.filter((x) => x.cb158?.codebook === "learned").length;
+      sweep.push([String(bpw), f(t.effectiveBpw), f(t.meanImportanceWeightedError), f(t.meanRelativeError), f(run.evaluation.quantized.ppl, 3), f(run.evaluation.kl.mean, 5), f(run.evaluation.sameTop.mean, 4), `${learned}/${t.tensors}`]);
     }
     console.log(`\nCB158 bpw sweep\n`);
-    console.log(table(["target bpw", "effective bpw", "mean ε_h", "mean rel err", "PPL", "KL mean", "same top-1"], sweep));
+    console.log(table(["target bpw", "effective bpw", "mean ε_h", "mean rel err", "PPL", "KL mean", "same top-1", "learned tables"], sweep));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
