@@ -14,7 +14,6 @@ export { verifyGguf, type VerifyGgufReport } from "./api/verify-gguf.js";
 export {
   openContainer,
   createContainerWriter,
-  writeContainerFile,
   parseManifest,
   manifestSchema,
   hasContainerMagic,

@@ -31,10 +31,12 @@ export function decompress(stored: Uint8Array, compression: Compression, length:
   if (compression === "none") return stored;
   let out: Uint8Array;
   try {
-    out = inflateSync(stored, { out: new Uint8Array(length) });
+    // One byte of room more than the manifest's length: fflate stops silently at the end of `out`,
+    // so a stream that inflates to more than `length` must be seen to overflow, not be cut short.
+    out = inflateSync(stored, { out: new Uint8Array(length + 1) });
   } catch (cause) {
     return fail("INVALID_VALUE", { ...where, detail: `the deflate stream does not decode: ${(cause as Error).message}`, cause });
   }
-  if (out.length !== length) fail("TENSOR_INVALID_INFO", { ...where, detail: `inflates to ${out.length} bytes, the manifest says ${length}` });
+  if (out.length !== length) fail("TENSOR_INVALID_INFO", { ...where, detail: `inflates to ${out.length === length + 1 ? "more than " + length : out.length} bytes, the manifest says ${length}` });
   return out;
 }

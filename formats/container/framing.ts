@@ -14,7 +14,7 @@ export interface Footer {
 }
 
 const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
-const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+export const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 function putU64(dv: DataView, at: number, value: number): void {
   dv.setUint32(at, value >>> 0, true);
@@ -39,7 +39,7 @@ export function encodeHeader(): Uint8Array {
 
 /** BAD_MAGIC unless `bytes` starts with the header magic. */
 export function checkMagic(bytes: Uint8Array, file: string): void {
-  if (!sameBytes(bytes.subarray(0, 8), HEADER_MAGIC)) {
+  if (!hasContainerMagic(bytes)) {
     fail("BAD_MAGIC", { file, offset: 0, detail: `expected the ternpack container magic ${toHex(HEADER_MAGIC)}, found ${toHex(bytes.subarray(0, 8))}` });
   }
 }

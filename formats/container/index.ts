@@ -17,5 +17,4 @@ export {
 export { MIN_SAVING, compressIfWorthIt } from "./compression.js";
 export { createContainerWriter, isPackedLayout, ContainerWriter, type ContainerTensorDecl, type ContainerWriterOptions, type ContainerWriterState } from "./writer.js";
 export { openContainer, type ContainerFile } from "./reader.js";
-export { writeContainerFile, type ContainerContent } from "./write-file.js";
 export { memorySink, type MemorySink } from "../../src/core/memory-sink.js";

@@ -10,7 +10,7 @@ import { getLayout } from "../layouts/registry.js";
 import { sha256Bytes, sha256Hex, toHex } from "./checksum.js";
 import { decompress } from "./compression.js";
 import { BLOB_ALIGNMENT, FOOTER_BYTES, HEADER_BYTES } from "./constants.js";
-import { checkHeader, checkMagic, decodeFooter } from "./framing.js";
+import { checkHeader, checkMagic, decodeFooter, sameBytes } from "./framing.js";
 import { parseManifest, requiredFeatures, type BlobEntry, type ContainerFileEntry, type ContainerManifest, type ContainerTensorEntry } from "./manifest.js";
 
 export interface ContainerFile {
@@ -30,7 +30,9 @@ export interface ContainerFile {
   checkPadding(): Promise<void>;
 }
 
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** Bytes of padding read at a time. */
+const PADDING_CHUNK = 1 << 20;
+
 const isTensor = (b: BlobEntry): b is ContainerTensorEntry => "layout" in b;
 
 /** Layout known, size equal to the layout's size for the shape, codebooks listed, no duplicate names. */
@@ -91,7 +93,7 @@ export async function openContainer(source: ByteSource): Promise<ContainerFile> 
   const footer = decodeFooter(await source.read(footerAt, FOOTER_BYTES), file, footerAt, source.size);
   const bytes = await source.read(footer.manifestOffset, footer.manifestLength);
   const digest = sha256Bytes(bytes);
-  if (!same(digest, footer.manifestSha256)) {
+  if (!sameBytes(digest, footer.manifestSha256)) {
     fail("CHECKSUM_MISMATCH", { file, offset: footer.manifestOffset, detail: `manifest (${footer.manifestLength} bytes) has sha256 ${toHex(digest)}, the footer records ${toHex(footer.manifestSha256)}` });
   }
   const manifest = parseManifest(bytes, file, footer.manifestOffset);
@@ -127,8 +129,11 @@ export async function openContainer(source: ByteSource): Promise<ContainerFile> 
       const used = [...blobs.map((b) => ({ start: b.offset, end: b.offset + b.storedLength })), { start: footer.manifestOffset, end: footer.manifestOffset }];
       let at = HEADER_BYTES;
       for (const { start, end } of used) {
-        const bad = (await source.read(at, start - at)).findIndex((x) => x !== 0);
-        if (bad >= 0) fail("INVALID_OFFSET", { file, offset: at + bad, detail: `padding byte before the blob at ${start} is not zero` });
+        // read in bounded chunks: a hostile manifest may leave gigabytes between blobs
+        for (let from = at; from < start; from += PADDING_CHUNK) {
+          const bad = (await source.read(from, Math.min(PADDING_CHUNK, start - from))).findIndex((x) => x !== 0);
+          if (bad >= 0) fail("INVALID_OFFSET", { file, offset: from + bad, detail: `padding byte before the blob at ${start} is not zero` });
+        }
         at = end;
       }
     },

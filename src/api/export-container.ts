@@ -61,10 +61,12 @@ function sourceNames(c: ContainerFile): Map<string, string> {
     fail("USAGE", { file: c.source.name, detail: 'names "source": the checkpoint held HF-packed ternary weights under those names; export with the stored names' });
   }
   const names = new Map<string, string>();
+  const used = new Set<string>();
   for (const t of c.manifest.tensors) {
     const source = t.source ?? fail("USAGE", { file: c.source.name, tensor: t.name, detail: 'names "source": the container does not record the checkpoint tensor' });
-    if ([...names.values()].includes(source)) fail("USAGE", { file: c.source.name, tensor: t.name, detail: `names "source": '${source}' is the source of two tensors` });
+    if (used.has(source)) fail("USAGE", { file: c.source.name, tensor: t.name, detail: `names "source": '${source}' is the source of two tensors` });
     names.set(t.name, source);
+    used.add(source);
   }
   return names;
 }

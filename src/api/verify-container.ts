@@ -8,7 +8,7 @@
  * row-streamed GEMV equal to the product over the dequantized matrix). Per-blob problems are
  * reported, not thrown; tensors are read one at a time.
  */
-import { isTernpackError, type ErrorCode } from "../core/errors.js";
+import { fail, isTernpackError, type ErrorCode } from "../core/errors.js";
 import { gaussianLike } from "../core/prng.js";
 import { withFileSource } from "../core/io.js";
 import { openContainer, type ContainerFile, type ContainerTensorEntry } from "../../formats/container/index.js";
@@ -72,6 +72,16 @@ function blobFailure(e: unknown, check: BlobFailure["check"]): BlobFailure {
   return { check, code: e.code, message: e.message, ...(e.offset !== undefined ? { fileOffset: e.offset } : {}) };
 }
 
+/**
+ * A kernel's verdict on tensor `t`, `payloadOffset` bytes into its payload: an absolute file offset
+ * for a raw blob; for a deflated blob the position in the inflated payload, said in the message.
+ */
+function kernelFailure(t: ContainerTensorEntry, code: ErrorCode, message: string, payloadOffset: number | undefined): BlobFailure {
+  if (payloadOffset === undefined) return { check: "kernel", code, message };
+  if (t.compression === "none") return { check: "kernel", code, message, fileOffset: t.offset + payloadOffset };
+  return { check: "kernel", code, message: `${message} (byte ${payloadOffset} of the inflated payload of the ${t.compression} blob at file offset ${t.offset})` };
+}
+
 /** The container tensor as the GGUF verifier sees it (dims ne0 first; offsets valid only for raw blobs). */
 function ggufInfo(t: ContainerTensorEntry): GgufTensorInfo {
   const layout = getLayout(t.layout);
@@ -83,13 +93,13 @@ function checkCb158(t: ContainerTensorEntry, bytes: Uint8Array): void {
   const [M, K] = t.shape as [number, number];
   const w = cb158Kernel.dequantize(bytes, [M, K]);
   const bad = w.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new Error(`CB158 value ${bad} (row ${Math.floor(bad / K)}, column ${bad % K}) is ${w[bad]}`);
+  if (bad >= 0) fail("VERIFY_FAILED", { tensor: t.name, detail: `CB158 value ${bad} (row ${Math.floor(bad / K)}, column ${bad % K}) is ${w[bad]}` });
   const x = gaussianLike(K, 1, 1);
   const y = cb158Kernel.gemv(bytes, [M, K], undefined, x);
   for (let i = 0; i < M; i++) {
     let sum = 0;
     for (let j = 0; j < K; j++) sum += w[i * K + j]! * x[j]!;
-    if (sum !== y[i]) throw new Error(`CB158 GEMV row ${i} is ${y[i]}, the product over the dequantized row is ${sum}`);
+    if (sum !== y[i]) fail("VERIFY_FAILED", { tensor: t.name, detail: `CB158 GEMV row ${i} is ${y[i]}, the product over the dequantized row is ${sum}` });
   }
 }
 
@@ -108,14 +118,14 @@ async function verifyTensor(c: ContainerFile, t: ContainerTensorEntry, source: S
   if (hasKernel(layout)) {
     const r = await verifyGgufTensor(ggufInfo(t), layout, bytes, { kv: new Map(), source, tl: t.params.tl, verify });
     result.ternary = r;
-    if (r.failure) result.failure = { check: "kernel", code: "VERIFY_FAILED", message: r.failure.message, ...(r.failure.fileOffset !== undefined ? { fileOffset: r.failure.fileOffset } : {}) };
+    // raw blobs: ggufInfo made the offsets absolute; deflated ones: they are positions in the inflated payload
+    if (r.failure) result.failure = kernelFailure(t, "VERIFY_FAILED", r.failure.message, r.failure.fileOffset === undefined ? undefined : r.failure.fileOffset - ggufInfo(t).absoluteOffset);
   } else if (kernel === "cb158") {
     try {
       checkCb158(t, bytes);
     } catch (e) {
-      result.failure = isTernpackError(e)
-        ? { ...blobFailure(e, "kernel"), ...(e.offset !== undefined && t.compression === "none" ? { fileOffset: t.offset + e.offset } : {}) }
-        : { check: "kernel", code: "VERIFY_FAILED", message: (e as Error).message };
+      if (!isTernpackError(e)) throw e;
+      result.failure = kernelFailure(t, e.code, e.message, e.offset);
     }
   }
   result.ok = result.failure === undefined;

@@ -9,7 +9,7 @@
  */
 import { withFileSource } from "../core/io.js";
 import { fail } from "../core/errors.js";
-import { GENERAL, GGUF_VALUE_TYPE, parseShardName, readGguf, readTensorData, shardSetPaths, SPLIT, type FlavorOption, type GgufFile } from "../../formats/gguf/index.js";
+import { GENERAL, GGUF_VALUE_TYPE, parseShardName, readGguf, readTensorData, shardSetPaths, SPLIT, type FlavorOption, type GgufFile, type ReadGgufOptions } from "../../formats/gguf/index.js";
 import type { GgufFlavor } from "../../formats/gguf/ggml-types.js";
 import type { TlParams } from "../../formats/layouts/types.js";
 import { hasKernel } from "../../kernels/index.js";
@@ -57,13 +57,23 @@ export interface VerifyGgufReport {
   elapsedMs: number;
 }
 
-/** A split file's set must be complete: shard 1's split.count shards, named in sequence. */
-function requireWholeSet(head: GgufFile, files: readonly string[], path: string, whole: boolean): void {
+/**
+ * What to read for `path`: every shard of its split set (unless `whole` is false) when the name is a
+ * shard name and shard 1 says the model is split, else `path` alone; with the header that holds the
+ * model's KVs (shard 1's for a set) and the file it came from.
+ */
+async function filesToVerify(path: string, read: ReadGgufOptions, whole: boolean): Promise<{ files: string[]; head: GgufFile; headPath: string }> {
+  const shard = parseShardName(path);
+  const first = shard ? shardSetPaths(shard)[0]! : path;
+  const head = await readGguf(first, read).catch((cause: unknown) =>
+    first === path ? Promise.reject(cause) : fail("SHARD_MISSING", { file: path, detail: `shard 1 of its set (${first}), which holds the model's metadata, cannot be read: ${(cause as Error).message}` }),
+  );
   const count = head.kv.get(SPLIT.COUNT);
-  if (count === undefined || !whole) return;
-  if (Number(count.value) !== files.length) {
-    fail("SHARD_MISSING", { file: path, detail: `split.count is ${String(count.value)}, but the file name names a set of ${files.length}` });
+  if (!shard || count === undefined) return first === path ? { files: [path], head, headPath: path } : { files: [path], head: await readGguf(path, read), headPath: path };
+  if (Number(count.value) !== shard.count) {
+    fail("SHARD_MISSING", { file: path, detail: `split.count is ${String(count.value)}, but the file name names a set of ${shard.count}` });
   }
+  return { files: whole ? shardSetPaths(shard) : [path], head, headPath: first };
 }
 
 function verifyOptions(o: VerifyGgufOptions): VerifyOptions {
@@ -80,10 +90,7 @@ export async function verifyGguf(path: string, options: VerifyGgufOptions = {}):
           ...(options.revision !== undefined ? { revision: options.revision } : {}),
         });
   try {
-    const shard = parseShardName(path);
-    const files = shard && options.wholeSet !== false ? shardSetPaths(shard) : [path];
-    const head = await readGguf(shard ? shardSetPaths(shard)[0]! : path, options.flavor ? { flavor: options.flavor } : {});
-    requireWholeSet(head, files, path, options.wholeSet !== false);
+    const { files, head, headPath } = await filesToVerify(path, options.flavor ? { flavor: options.flavor } : {}, options.wholeSet !== false);
     // Shards after the first hold only split keys: tiling KVs and the architecture come from shard 1.
     const arch = head.kv.get(GENERAL.ARCHITECTURE);
     const read = { ...(options.flavor ? { flavor: options.flavor } : {}), ...(arch?.type === GGUF_VALUE_TYPE.STRING ? { architecture: arch.value } : {}) };
@@ -93,7 +100,7 @@ export async function verifyGguf(path: string, options: VerifyGgufOptions = {}):
     let flavor: GgufFlavor = "upstream";
     for (const f of files) {
       await withFileSource(f, async (file) => {
-        const gguf = await readGguf(file, read);
+        const gguf = f === headPath ? head : await readGguf(file, read);
         if (gguf.flavor === "bitnet.cpp") flavor = "bitnet.cpp";
         for (const info of gguf.tensors) {
           const layout = info.typeName.toLowerCase();

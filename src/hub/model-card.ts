@@ -139,7 +139,7 @@ export function cardSection(input: CardInput): string {
 /** The body with ternpack's section replaced, or appended after an existing body that has none. */
 function mergeBody(body: string, section: string): string {
   const begin = body.indexOf("<!-- ternpack:begin");
-  const end = body.indexOf(CARD_END);
+  const end = begin < 0 ? -1 : body.indexOf(CARD_END, begin);
   if (begin >= 0 && end > begin) return body.slice(0, begin) + section + body.slice(end + CARD_END.length);
   const kept = body.trim();
   return kept === "" ? `\n${section}\n` : `${body.trimEnd()}\n\n${section}\n`;

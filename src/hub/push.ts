@@ -95,10 +95,13 @@ export async function pushToHub(o: PushOptions): Promise<PushResult> {
     let created = false;
     if (!(await hub.repoExists(common))) {
       enter("creating repo");
-      await hub.createRepo({ ...common, ...(o.private !== undefined ? { visibility: o.private ? "private" : "public" } : {}) }).catch((e: unknown) => {
-        if (statusOf(e) !== 409) throw e; // created meanwhile: fine
-      });
-      created = true;
+      created = await hub.createRepo({ ...common, ...(o.private !== undefined ? { visibility: o.private ? "private" : "public" } : {}) }).then(
+        () => true,
+        (e: unknown) => {
+          if (statusOf(e) !== 409) throw e;
+          return false; // created meanwhile by someone else: fine, but not by us
+        },
+      );
     }
     const commits = hub.commitIter({
       ...common,

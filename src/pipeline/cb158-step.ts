@@ -35,7 +35,7 @@ export function cb158QuantizeJob(job: TensorJob, original: Float32Array | undefi
   const plan = t.cb158 ?? fail("USAGE", { tensor: t.name, detail: "not a CB158 tensor" });
   if (!original) fail("USAGE", { tensor: t.name, detail: "the cb158 step needs float values; run the map stage first" });
   if (plan.importance !== "flat" && !job.importance) fail("USAGE", { tensor: t.name, detail: `the cb158 step needs the tensor's importance vector (${plan.importance})` });
-  const result = quantizeCb158(original, t.shape, { bpw: plan.bpw, importance: job.importance, tensor: t.name });
+  const result = quantizeCb158(original, t.shape, { bpw: plan.bpw, codebook: plan.codebook, importance: job.importance, tensor: t.name });
   const packed = packCb158(result.tensor);
   if (packed.length !== plan.packedBytes) fail("TENSOR_INVALID_INFO", { tensor: t.name, detail: `CB158 packed ${packed.length} bytes, the plan has ${plan.packedBytes}` });
   const decoded = DECODER.decode(packed, [t.shape[0]!, t.shape[1]!]);

@@ -71,12 +71,12 @@ function ternaryType(entry: TensorPlanEntry, o: ResolvedOptions): OutputChoice {
   return floatType(o.fallback, shape, true, { wanted: o.layout, reason });
 }
 
-function cb158Type(entry: TensorPlanEntry, o: ResolvedOptions, { bpw, importance }: Cb158Resolved): OutputChoice {
+function cb158Type(entry: TensorPlanEntry, o: ResolvedOptions, { bpw, codebook, importance }: Cb158Resolved): OutputChoice {
   const reason = unsupportedReason("cb158", entry.shape, {});
   if (reason === undefined) {
     const packedBytes = cb158BudgetBytes(entry.shape, bpw);
     const effectiveBpw = (8 * packedBytes) / entry.shape.reduce((n, d) => n * d, 1);
-    return { ...plain("f16", false), cb158: { bpw, packedBytes, effectiveBpw, importance: importance.kind } };
+    return { ...plain("f16", false), cb158: { bpw, codebook, packedBytes, effectiveBpw, importance: importance.kind } };
   }
   if (o.fallback === "error") {
     throw new TernpackError("LAYOUT_UNSUPPORTED_SHAPE", { tensor: entry.gguf, detail: `cb158 cannot hold [${entry.shape.join(", ")}] (fallback is "error"): ${reason}` });

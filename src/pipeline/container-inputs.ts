@@ -57,7 +57,11 @@ export interface SideFile {
 /** The parsed config.json among the side files (the manifest carries it as `model.config`). */
 export function modelConfig(files: readonly SideFile[], inputs: ContainerInputs): Record<string, unknown> {
   const file = files.find((f) => f.role === "config") ?? fail("INVALID_CONFIG", { file: inputs.config ?? join(inputs.source.folder, "config.json"), detail: "config.json disappeared after planning" });
-  return JSON.parse(new TextDecoder().decode(file.bytes)) as Record<string, unknown>;
+  try {
+    return JSON.parse(new TextDecoder().decode(file.bytes)) as Record<string, unknown>;
+  } catch (cause) {
+    return fail("INVALID_CONFIG", { file: inputs.config ?? join(inputs.source.folder, "config.json"), detail: `config.json is not JSON: ${(cause as Error).message}` });
+  }
 }
 
 /** The side files, in file order: config, generation config, tokenizer files (those present), then the GGUF KVs. */

@@ -4,14 +4,15 @@
  * embedding: 1.3 GB in float32) is never widened whole. Every GGUF type packs rows independently
  * (blocks never cross a row), so the slabs' bytes laid end to end are the whole tensor's bytes.
  */
+import { fail } from "../core/errors.js";
 import type { Layout, LayoutParams } from "../../formats/layouts/types.js";
 import type { FloatRun } from "../quant/float-run.js";
 
 /** Elements widened per slab (whole rows; at least one row). */
 const SLAB_ELEMENTS = 1 << 18;
 
-export function encodeRun(layout: Layout, run: FloatRun, shape: readonly number[], nbytes: number, params?: LayoutParams): Uint8Array {
-  if (shape.length < 2) return layout.encode(Float32Array.from(run.window(0, run.length)), shape, params);
+export function encodeRun(layout: Layout, run: FloatRun, shape: readonly number[], nbytes: number, params?: LayoutParams, tensor?: string): Uint8Array {
+  if (shape.length < 2) return layout.encode(run.window(0, run.length), shape, params);
   const cols = shape.slice(1).reduce((a, b) => a * b, 1);
   const rowsPerSlab = Math.max(1, Math.floor(SLAB_ELEMENTS / cols));
   const out = new Uint8Array(nbytes);
@@ -19,7 +20,7 @@ export function encodeRun(layout: Layout, run: FloatRun, shape: readonly number[
   for (let row = 0; row < shape[0]!; row += rowsPerSlab) {
     const rows = Math.min(rowsPerSlab, shape[0]! - row);
     const slab = layout.encode(run.window(row * cols, rows * cols), [rows, ...shape.slice(1)], params);
-    if (at + slab.length > nbytes) return slab; // the caller's size check reports the mismatch
+    if (at + slab.length > nbytes) fail("TENSOR_INVALID_INFO", { tensor, detail: `${layout.name} produced more than the ${nbytes} bytes planned for [${shape.join(", ")}] (rows ${row}…${row + rows - 1})` });
     out.set(slab, at);
     at += slab.length;
   }

@@ -42,6 +42,12 @@ export interface ConvertOptions {
   method?: Method;
   /** method "cb158": target bits per weight, every stored bit counted (default 1.58). */
   bpw?: number;
+  /**
+   * method "cb158": "auto" (default) stores a learned per-tensor table where it beats the built-in
+   * ternary grid at the same size (about 3× slower on large tensors), "grid" never learns one,
+   * "learned" always does (USAGE when no table fits the budget).
+   */
+  codebook?: Cb158Codebook;
   /** method "cb158": a llama.cpp/ternpack importance matrix file (legacy .dat or GGUF). */
   imatrix?: string;
   /** method "cb158": a calibration text file; its importance matrix is collected on the original model. */
@@ -108,8 +114,11 @@ const LAYOUTS_OF: Record<Target, readonly TernaryLayoutName[]> = {
 /** Where CB158's per-tensor importance vectors come from. */
 export type ImportanceSource = { kind: "imatrix"; path: string } | { kind: "calib"; path: string } | { kind: "flat" };
 
+export type Cb158Codebook = "auto" | "grid" | "learned";
+
 export interface Cb158Resolved {
   bpw: number;
+  codebook: Cb158Codebook;
   importance: ImportanceSource;
 }
 
@@ -156,7 +165,7 @@ const EXPORT_WHY =
 
 function resolveCb158(o: ConvertOptions, method: Method, format: OutputFormat): Cb158Resolved | undefined {
   if (method !== "cb158") {
-    for (const key of ["bpw", "imatrix", "calib", "exportDequantized"] as const) {
+    for (const key of ["bpw", "codebook", "imatrix", "calib", "exportDequantized"] as const) {
       if (o[key] !== undefined) fail("USAGE", { detail: `${key} applies to method cb158, not ${method}` });
     }
     return undefined;
@@ -169,7 +178,8 @@ function resolveCb158(o: ConvertOptions, method: Method, format: OutputFormat): 
   if (!(Number.isFinite(bpw) && bpw > 0 && bpw <= MAX_BPW)) fail("USAGE", { detail: `bpw must be a number in (0, ${MAX_BPW}]; got ${bpw}` });
   const importance: ImportanceSource =
     o.imatrix !== undefined ? { kind: "imatrix", path: o.imatrix } : o.calib !== undefined ? { kind: "calib", path: o.calib } : { kind: "flat" };
-  return { bpw, importance };
+  const codebook = oneOf("codebook", o.codebook, ["auto", "grid", "learned"] as const, "auto");
+  return { bpw, codebook, importance };
 }
 
 export function resolveOptions(o: ConvertOptions): ResolvedOptions {

@@ -158,7 +158,7 @@ export function packJob(job: TensorJob): TensorJob {
     const pack = layout.pack ?? fail("USAGE", { tensor: t.name, detail: `${t.layout} is not a ternary layout` });
     bytes = pack(packInput(t, need(job.ternary, "pack", "ternary codes", t.name)), t.params);
   } else if (job.run) {
-    bytes = encodeRun(layout, job.run, t.shape, t.nbytes, t.params);
+    bytes = encodeRun(layout, job.run, t.shape, t.nbytes, t.params, t.name);
   } else {
     const values = job.ternary ? dequantized(job.ternary) : need(job.values, "pack", "float values", t.name);
     bytes = layout.encode(values, t.shape, t.params);

@@ -71,6 +71,8 @@ export interface PlannedTensor {
 export interface PlannedCb158 {
   /** Target bits per weight. */
   bpw: number;
+  /** The quantizer's codebook choice (Cb158Options.codebook). */
+  codebook: "auto" | "grid" | "learned";
   /** Bytes of the CB158 payload (verified, then exported as F16; not stored in the file). */
   packedBytes: number;
   /** 8 · packedBytes / weights: every stored bit counted. */

@@ -86,6 +86,9 @@ function float64MeanAbs(run: FloatRun, start: number, length: number): number {
   return Math.fround(sum / length);
 }
 
+/** Shortest group for which the 16-bit codes pass (half-codes.ts) replaces the float one. */
+const HALF_CODES_MIN = 1 << 18;
+
 /** Elements a codes pass reads per window of a run. */
 const CODE_WINDOW = 1 << 14;
 
@@ -179,7 +182,8 @@ export function absmeanTernarize(values: Float32Array | FloatRun, shape: readonl
     meanAbs[gi] = gammaClamped;
     inverse[gi] = s;
     scales[gi] = 1 / s;
-    if (run.halves) halfCodes(run.halves.bytes, run.halves.kind, s, codes, start, groupLength, counts);
+    // the pattern histogram costs 2^16 steps per group: worth it only for long groups (per-tensor)
+    if (run.halves && groupLength >= HALF_CODES_MIN) halfCodes(run.halves.bytes, run.halves.kind, s, codes, start, groupLength, counts);
     else writeCodes(run, s, codes, start, groupLength, counts);
   }
   return { codes, shape: [...shape], groupLength, scales, inverse, meanAbs };

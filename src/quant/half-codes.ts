@@ -6,7 +6,7 @@
  * 65,536 bit patterns, summed once per pattern in float64 (order-free, hence more exact than a
  * running sum, and the same for every thread count).
  */
-import { f16BitsToF32Bits } from "../core/half.js";
+import { bf16BitsToF32, f16BitsToF32 } from "../core/half.js";
 import type { CodeTally } from "./absmean.js";
 
 export type HalfKind = "f16" | "bf16";
@@ -15,14 +15,8 @@ const MAGNITUDE = 0x7fff;
 /** The first non-finite magnitude pattern of each kind (+Inf). */
 const INFINITE: Record<HalfKind, number> = { f16: 0x7c00, bf16: 0x7f80 };
 
-const wideBits = new Uint32Array(1);
-const wide = new Float32Array(wideBits.buffer);
-
 /** The float32 value of a 16-bit pattern. */
-function widen(h: number, kind: HalfKind): number {
-  wideBits[0] = kind === "bf16" ? h << 16 : f16BitsToF32Bits(h);
-  return wide[0]!;
-}
+const widen = (h: number, kind: HalfKind): number => (kind === "bf16" ? bf16BitsToF32(h) : f16BitsToF32(h));
 
 /** The smallest magnitude pattern whose weight gets a non-zero code under multiplier `s` (INFINITE when none does). */
 export function halfCodeThreshold(kind: HalfKind, s: number): number {

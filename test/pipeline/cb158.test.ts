@@ -166,3 +166,27 @@ describe("convert method cb158: options", () => {
     expect(flat.tensors.filter((t) => t.cb158).every((t) => t.cb158!.importance === "flat")).toBe(true);
   }, 60_000);
 });
+
+describe("convert --codebook", () => {
+  it("grid keeps the built-in grid, learned stores a learned table in every tensor; both verified, the plan records the choice", async () => {
+    const dir = await tempDir();
+    const grid = await convert({ input: TINYSTORIES, output: join(dir, "grid.tpk"), method: "cb158", codebook: "grid", format: "tpk", workers: 0 });
+    const learned = await convert({ input: TINYSTORIES, output: join(dir, "learned.tpk"), method: "cb158", codebook: "learned", format: "tpk", workers: 0 });
+    for (const [r, want] of [[grid, "grid"], [learned, "learned"]] as const) {
+      const cb = r.tensors.filter((t) => t.cb158 !== undefined);
+      expect(cb).toHaveLength(14);
+      expect(cb.every((t) => t.cb158!.codebook === want)).toBe(true);
+      expect(r.plan.tensors.filter((t) => t.cb158).every((t) => t.cb158!.codebook === want)).toBe(true);
+      expect(cb.every((t) => (want === "learned" ? t.cb158!.bits.codebook > 0 : t.cb158!.bits.codebook === 0))).toBe(true);
+    }
+    expect(hashOf(await readFile(join(dir, "grid.tpk")))).not.toBe(hashOf(await readFile(join(dir, "learned.tpk"))));
+  }, 120_000);
+
+  it("is refused for other methods and for unknown names", async () => {
+    const dir = await tempDir();
+    for (const o of [{ codebook: "grid" as const }, { method: "cb158" as const, format: "tpk" as const, codebook: "lattice" as "grid" }]) {
+      const e = await convert({ input: TINYSTORIES, output: join(dir, "x.tpk"), ...o, dryRun: true }).catch((x: unknown) => x);
+      expect(isTernpackError(e, "USAGE")).toBe(true);
+    }
+  });
+});

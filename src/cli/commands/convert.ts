@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import { convert, type ConvertOptions, type ConvertResult } from "../../api/convert.js";
 import { resolveModelPath } from "../../hub/hf-cache.js";
-import type { FallbackType, KeepType, Method, OutputFormat, Target, TernaryLayoutName } from "../../pipeline/options.js";
+import type { Cb158Codebook, FallbackType, KeepType, Method, OutputFormat, Target, TernaryLayoutName } from "../../pipeline/options.js";
 import { requirePositionals, type Command, type CommandContext } from "../args.js";
 import { parseByteSize, parseCount, parseNumber, parseTl } from "../parse-values.js";
 import { progressRenderer } from "../progress.js";
@@ -129,6 +129,7 @@ async function run(ctx: CommandContext): Promise<void> {
     splitMaxBytes: parseByteSize("split-max-size", str(v["split-max-size"])),
     dryRun: v["dry-run"] === true,
     bpw: parseNumber("bpw", str(v.bpw)),
+    codebook: str(v.codebook) as Cb158Codebook | undefined,
     calib: str(v.calib),
     imatrix: str(v.imatrix),
     exportDequantized: v["export-dequantized"] === true ? true : undefined,
@@ -158,6 +159,7 @@ export const convertCommand: Command = {
     layout: { type: "string", short: "l", value: "name", description: "ternary layout: tq2_0 (default), tq1_0 | i2_s (default), tl1, tl2" },
     method: { type: "string", value: "name", description: "absmean (default) ternarizes; cb158 quantizes with CB158; none converts without quantizing" },
     bpw: { type: "string", value: "bits", description: "cb158: target bits per weight, every stored bit counted (default 1.58)" },
+    codebook: { type: "string", value: "name", description: "cb158: auto (default: a learned per-tensor table where it beats the grid; slower), grid, learned" },
     calib: { type: "string", value: "file.txt", description: "cb158: calibration text; its importance matrix is collected on the model" },
     imatrix: { type: "string", value: "file", description: "cb158: importance matrix (llama.cpp imatrix .dat or GGUF)" },
     "export-dequantized": { type: "boolean", description: "cb158 to GGUF (required there): write CB158 tensors as F16 of their reconstruction" },

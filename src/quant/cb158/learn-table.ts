@@ -70,6 +70,8 @@ function nearestIn(set: TrainingSet, table: Float64Array, from: number, to: numb
 /**
  * Lloyd rounds moving only entries [from, to). The frozen entries' nearest is found once; each
  * round searches the moving entries alone and keeps the better of the two (ties: the frozen one).
+ * Stops early once a round assigns every point as the previous one did: the centroids it would
+ * compute are the ones the table already holds (so the result is the same, only sooner).
  */
 function lloyd(set: TrainingSet, table: Float64Array, from: number, to: number): void {
   const { points, weights, count } = set;
@@ -80,12 +82,20 @@ function lloyd(set: TrainingSet, table: Float64Array, from: number, to: number):
   const error = new Float64Array(count);
   const sums = new Float64Array((to - from) * GROUP);
   const mass = new Float64Array((to - from) * GROUP);
+  const assigned = new Int32Array(count).fill(-2); // moving entry of each point in the last round, -1: a frozen one
   for (let round = 0; round < LLOYD_ROUNDS; round++) {
     nearestIn(set, table, from, to, index, error);
+    let changed = false;
+    for (let i = 0; i < count; i++) {
+      const a = error[i]! < frozenError[i]! ? index[i]! : -1;
+      if (a !== assigned[i]) changed = true;
+      assigned[i] = a;
+    }
+    if (!changed) break;
     sums.fill(0);
     mass.fill(0);
     for (let i = 0; i < count; i++) {
-      if (!(error[i]! < frozenError[i]!)) continue;
+      if (assigned[i] === -1) continue;
       const k = index[i]! - from;
       for (let j = 0; j < GROUP; j++) {
         const w = weights[i * GROUP + j]!;

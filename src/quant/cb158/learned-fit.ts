@@ -73,7 +73,9 @@ export function gridSeeds(set: TrainingSet): Float64Array {
 export function storeTable(table: Float64Array): { step: number; entries: Int8Array } {
   let top = 0;
   for (let i = 0; i < table.length; i++) top = Math.max(top, Math.abs(table[i]!));
-  const step = 2 ** Math.min(15, Math.max(-24, Math.ceil(Math.log2(Math.max(top, 2 ** -24) / 127))));
+  // by comparison, not log2: a rounded log2 just above a power of two would pick a step one too small
+  let step = 2 ** -24;
+  while (127 * step < top && step < 2 ** 15) step *= 2;
   const entries = Int8Array.from(table, (x) => Math.max(-127, Math.min(127, roundHalfEven(x / step))));
   return { step: f32ToF16Bits(step), entries };
 }

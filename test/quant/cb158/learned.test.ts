@@ -3,8 +3,10 @@ import { decodeCb158 } from "../../../formats/layouts/cb158-decode.js";
 import { packCb158 } from "../../../formats/layouts/cb158-pack.js";
 import { cb158Layout } from "../../../formats/layouts/cb158.js";
 import { usedBytes } from "../../../formats/layouts/cb158-format.js";
-import { learnedTableBytes, learnedValues } from "../../../formats/layouts/cb158-table.js";
+import { learnedValues } from "../../../formats/layouts/cb158-table.js";
 import { importanceWeightedError, quantizeCb158 } from "../../../src/quant/cb158/index.js";
+import { storeTable } from "../../../src/quant/cb158/learned-fit.js";
+import { f16BitsToF32 } from "../../../src/core/half.js";
 import { bitsOf, randomMatrix, studentTLike, tinyStoriesLinears } from "./helpers.js";
 
 describe("cb158 learned codebook: bit accounting", () => {
@@ -27,7 +29,6 @@ describe("cb158 learned codebook: bit accounting", () => {
       const { width0, levels, entries } = tensor.codebook!;
       expect(entries.length).toBe(8 * 2 ** (width0 + levels - 1));
       expect(stats.codebookEntries).toBe(2 ** (width0 + levels - 1));
-      expect(stats.bits.codebook).toBe(8 * learnedTableBytes(width0, levels));
       expect(stats.bits.codebook).toBe(8 * (1 + 2 + entries.length));
       const { fixed, codebook, indices, salient, outliers, padding } = stats.bits;
       expect(fixed + codebook + indices + salient + outliers + padding).toBe(8 * bytes.length);
@@ -97,6 +98,28 @@ describe('cb158 "auto" on TinyStories keeps the grid (measured: a table costs mo
       expect(auto.stats.codebook).toBe("grid");
       expect(auto.stats.bits.codebook).toBe(0);
       expect(auto.tensor.codebook).toBeUndefined();
+    });
+  }
+});
+
+describe("storeTable: int8 entries times the smallest power-of-two step that holds the largest value", () => {
+  const f16 = (bits: number) => f16BitsToF32(bits);
+  for (const [what, top, step] of [
+    ["exactly 127 · 2^-3", 127 / 8, 1 / 8],
+    ["one ulp above 127 · 2^-3: the next power of two", 127 / 8 + 2 ** -49, 1 / 4],
+    ["just below 127", 127 * (1 - 2 ** -40), 1],
+    ["1.5 (±1 entries stay exact)", 1.5, 1 / 64],
+  ] as const) {
+    it(what, () => {
+      const table = Float64Array.of(top, -top / 3, 1, -1, 0, top / 2, 0.25, -0.125);
+      const { step: bits, entries } = storeTable(table);
+      const tau = f16(bits);
+      expect(tau).toBe(step);
+      for (let i = 0; i < table.length; i++) {
+        expect(Math.abs(entries[i]!)).toBeLessThanOrEqual(127);
+        expect(Math.abs(entries[i]! * tau - table[i]!)).toBeLessThanOrEqual(tau / 2);
+      }
+      if (tau <= 1) expect([entries[2]! * tau, entries[3]! * tau]).toEqual([1, -1]);
     });
   }
 });
