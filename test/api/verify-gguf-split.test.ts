@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -56,5 +56,19 @@ describe("verifyGguf on a split set (I2_S, bitnet.cpp ids, metadata only in shar
     const e = await verifyGguf(absent).catch((x: unknown) => x);
     expect(isTernpackError(e)).toBe(true);
     expect(String((e as Error).message)).toContain(absent);
+  });
+
+  it("a file that only looks like a shard: verified alone when its shard 1 is not split, SHARD_MISSING when shard 1 is absent", async () => {
+    const single = await convert({ input: fixturePath("models/bitnet-synth-1bitllm"), output: join(dir, "one.gguf"), target: "bitnet.cpp", workers: 0 });
+    const named = join(dir, "one-00001-of-00002.gguf");
+    await copyFile(single.files[0]!, named);
+    const r = await verifyGguf(named);
+    expect(r.files).toEqual([named]);
+    expect(r.ok).toBe(true);
+    expect(r.tensors.length).toBe(14);
+    const orphan = join(dir, "two-00002-of-00002.gguf");
+    await copyFile(single.files[0]!, orphan);
+    const e = await verifyGguf(orphan).catch((x: unknown) => x);
+    expect(isTernpackError(e, "SHARD_MISSING")).toBe(true);
   });
 });

@@ -94,6 +94,33 @@ describe("container corruption", () => {
     expect(e.offset).toBe(gapAt);
   });
 
+  it("a deflate stream that inflates to more or fewer bytes than the manifest says is refused, naming the file", async () => {
+    const config = good.manifest.files.find((f) => f.compression === "deflate")!;
+    for (const delta of [-1, 1]) {
+      const damaged = await open(withManifest(bytes, (m) => (m.files.find((f: { name: string }) => f.name === config.name).length += delta)));
+      const e = await caught(damaged.readFile(config.name));
+      expect(e.code).toBe("TENSOR_INVALID_INFO");
+      expect(e.tensor).toBe(config.name);
+      expect(e.message).toContain(delta < 0 ? `more than ${config.length - 1}` : `inflates to ${config.length} bytes`);
+    }
+  });
+
+  it("a gap of megabytes between blobs is read in bounded chunks and its non-zero byte found", async () => {
+    // the manifest moved 3 MB further out: the gap before it is zeros except one byte near its end
+    const { offset, length } = manifestRange(bytes);
+    const gap = 3_000_000;
+    const moved = new Uint8Array(bytes.length + gap);
+    moved.set(bytes.subarray(0, offset));
+    moved[offset + gap - 10] = 7;
+    moved.set(bytes.subarray(offset), offset + gap);
+    new DataView(moved.buffer).setBigUint64(moved.length - 64, BigInt(offset + gap), true);
+    expect(manifestRange(moved)).toEqual({ offset: offset + gap, length });
+    const damaged = await open(moved);
+    const e = await caught(damaged.checkPadding());
+    expect(e.code).toBe("INVALID_OFFSET");
+    expect(e.offset).toBe(offset + gap - 10);
+  });
+
   it("an unknown required feature is refused up front, naming it", async () => {
     const e = await caught(open(withManifest(bytes, (m) => m.required.push("layout:cb158v9"))));
     expect(e.code).toBe("UNSUPPORTED_FEATURE");
