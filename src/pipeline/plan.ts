@@ -63,13 +63,14 @@ function plannedTensor(entry: TensorPlanEntry, index: number, source: ModelSourc
   };
 }
 
-function totalsOf(tensors: readonly PlannedTensor[], fileBytes: number): PlanTotals {
+/** `container`: CB158 tensors count at their packed size (the container stores them so; a GGUF gets their F16 export). */
+function totalsOf(tensors: readonly PlannedTensor[], fileBytes: number, container: boolean): PlanTotals {
   const ternary = tensors.filter((t) => t.ternaryLayout);
   const sum = (list: readonly PlannedTensor[], f: (t: PlannedTensor) => number) => list.reduce((s, t) => s + f(t), 0);
   return {
     tensors: tensors.length,
     parameters: sum(tensors, (t) => t.parameters),
-    tensorBytes: sum(tensors, (t) => t.nbytes),
+    tensorBytes: sum(tensors, (t) => (container && t.cb158 ? t.cb158.packedBytes : t.nbytes)),
     fileBytes,
     sourceBytes: sum(tensors, (t) => t.sourceBytes),
     ternaryTensors: ternary.length,
@@ -126,7 +127,7 @@ export function buildPlan({ source, options: o, output, headEqualsEmbedding, met
     });
   });
   const fallbacks = tensors.flatMap((t) => (t.fallback ? [{ tensor: t.name, layout: t.layout, ...t.fallback }] : []));
-  const totals = totalsOf(tensors, shards.reduce((s, f) => s + f.fileSize, 0));
+  const totals = totalsOf(tensors, shards.reduce((s, f) => s + f.fileSize, 0), o.format === "tpk");
   const warnings = [
     ...checkpoint.warnings,
     ...mapped.warnings,

@@ -72,6 +72,10 @@ describe("convert --method cb158 --imatrix --format tpk", () => {
       }
       expect(c.manifest.provenance.method).toBe("cb158");
       expect(c.manifest.required).toContain("layout:cb158");
+      // the totals count what the container stores: CB158 payloads, not their F16 export
+      const stored = c.manifest.tensors.reduce((n, t) => n + t.length, 0);
+      expect(run.result.totals.tensorBytes).toBe(stored);
+      expect(run.result.bitsPerWeight.overall).toBeCloseTo((8 * stored) / run.result.totals.parameters, 12);
     });
   });
 

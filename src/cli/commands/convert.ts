@@ -61,7 +61,10 @@ function cb158Table(r: ConvertResult): string[] {
 }
 
 function bpw(r: ConvertResult): string {
-  if (r.plan.method === "cb158") return `${r.bitsPerWeight.overall.toFixed(4)} bits/weight in the file (CB158 tensors exported as F16; their CB158 size is below)`;
+  if (r.plan.method === "cb158") {
+    const how = r.plan.format === "tpk" ? "CB158 tensors stored packed" : "CB158 tensors exported as F16";
+    return `${r.bitsPerWeight.overall.toFixed(4)} bits/weight over the tensors (${how}; their CB158 size is below)`;
+  }
   const t = r.bitsPerWeight.ternary;
   return `${t === undefined ? "" : `${t.toFixed(4)} bits/weight over ternary tensors, `}${r.bitsPerWeight.overall.toFixed(4)} overall`;
 }
