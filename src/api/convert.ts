@@ -13,7 +13,7 @@ import { resolveOptions, type ConvertOptions } from "../pipeline/options.js";
 import { conversionResult, type ConvertResult } from "../pipeline/report.js";
 import { attachImportance, loadImportance } from "../pipeline/importance.js";
 import { headEqualsEmbedding, needsHeadComparison, openModelSource } from "../pipeline/source.js";
-import { abortError, checkAborted, orderedStage, pipe, readTensors, stage } from "../pipeline/stages.js";
+import { abortError, checkAborted, orderedStage, pipe, readTensors, readWeight, stage } from "../pipeline/stages.js";
 import type { ConversionPlan, TensorJob } from "../pipeline/types.js";
 import { createProcessor } from "../pipeline/worker-pool.js";
 import { writeGguf } from "../pipeline/write.js";
@@ -71,8 +71,8 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       const jobs = pipe(
         readTensors(source.checkpoint, plan.tensors, signal),
         attachImportance(importance.matrix),
-        // One tensor more than there are workers, so that a worker never waits for the next read.
-        orderedStage((job) => processor.process(job), processor.threads === 0 ? 1 : processor.threads + 1),
+        // One largest tensor more than there are workers, so that a worker never waits for the next read.
+        orderedStage((job) => processor.process(job), processor.threads === 0 ? 1 : processor.threads + 1, readWeight(source.checkpoint, plan.tensors)),
         stage(requireCb158Check),
       );
       const sinkOptions = { signal, onProgress: options.onProgress, wrapSink: options.wrapSink };

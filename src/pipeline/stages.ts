@@ -38,24 +38,29 @@ export function stage<I, O>(fn: (item: I) => O | Promise<O>): Stage<I, O> {
 }
 
 /**
- * A stage running `fn` on up to `concurrency` items at once, yielding results in input order.
- * Items are pulled from `input` only when there is room, so at most `concurrency` are in flight
- * (plus the finished one being handed on).
+ * A stage running `fn` on items while their weights in flight stay under `concurrency`, yielding
+ * results in input order. Items are pulled from `input` only when there is room. Every item
+ * weighs 1 unless `weight` says otherwise (convert weighs a tensor by its bytes against the
+ * largest one, so that small tensors do not hold a place a large one needs while the head of the
+ * line is still being worked on); at most 4 × concurrency items are in flight whatever they weigh.
  */
-export function orderedStage<I, O>(fn: (item: I) => Promise<O>, concurrency: number): Stage<I, O> {
+export function orderedStage<I, O>(fn: (item: I) => Promise<O>, concurrency: number, weight: (item: I) => number = () => 1): Stage<I, O> {
   const limit = Math.max(1, concurrency);
   return async function* (input) {
     const it = input[Symbol.asyncIterator]();
-    const inFlight: Promise<O>[] = [];
+    const inFlight: { result: Promise<O>; weight: number }[] = [];
+    let load = 0;
     let exhausted = false;
     const topUp = async (): Promise<void> => {
-      while (!exhausted && inFlight.length < limit) {
+      while (!exhausted && load < limit && inFlight.length < 4 * limit) {
         const next = await it.next();
         if (next.done) exhausted = true;
         else {
-          const p = fn(next.value);
-          p.catch(() => {}); // rejections surface when the result is awaited in order
-          inFlight.push(p);
+          const result = fn(next.value);
+          result.catch(() => {}); // rejections surface when the result is awaited in order
+          const w = weight(next.value);
+          inFlight.push({ result, weight: w });
+          load += w;
         }
       }
     };
@@ -64,7 +69,8 @@ export function orderedStage<I, O>(fn: (item: I) => Promise<O>, concurrency: num
       for (;;) {
         const head = inFlight.shift();
         if (head === undefined) return;
-        const result = await head;
+        const result = await head.result;
+        load -= head.weight;
         // Start the next item before handing this one on, so that no worker idles while the
         // consumer (the writer) is busy with it.
         await topUp();
@@ -101,6 +107,12 @@ export function readTensors(checkpoint: TensorAccess, tensors: Iterable<PlannedT
       yield weightScale ? { tensor, data, weightScale } : { tensor, data };
     }
   })();
+}
+
+/** orderedStage weights of read jobs: a job's checkpoint bytes as a fraction of the largest tensor's. */
+export function readWeight(checkpoint: TensorAccess, tensors: readonly PlannedTensor[]): (job: TensorJob) => number {
+  const largest = tensors.reduce((max, t) => Math.max(max, checkpoint.get(t.source)?.byteLength ?? 0), 1);
+  return (job) => (job.data?.length ?? 0) / largest;
 }
 
 export const mapStage = (): Stage<TensorJob, TensorJob> => stage(mapJob);

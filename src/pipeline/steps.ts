@@ -197,11 +197,15 @@ export function jobReport(job: TensorJob): TensorJob {
 
 /**
  * map → quantize → pack → verify for one tensor; returns the payload (and a CB158 tensor's CB158
- * bytes) with the report. `scratch` (owned by the calling thread) is reused for the float values
+ * bytes) with the report. `bytesFree` is called once the job's checkpoint bytes are no longer
+ * referenced (after quantize, unless pack still reads them). `scratch` (owned by the calling thread) is reused for the float values
  * and the verifier's decoded codes, which never leave this call.
  */
-export function processJob(job: TensorJob, options: VerifyStepOptions = {}, scratch?: FloatScratch): TensorJob {
-  const done = verifyJob(packJob(quantizeJob(mapJob(takeBytes(job), scratch), scratch)), options, scratch);
+export function processJob(job: TensorJob, options: VerifyStepOptions = {}, scratch?: FloatScratch, bytesFree?: () => void): TensorJob {
+  const quantized = quantizeJob(mapJob(takeBytes(job), scratch), scratch);
+  // Past quantize, only a run or float values can still be views of the checkpoint bytes.
+  if (!quantized.run && !quantized.values) bytesFree?.();
+  const done = verifyJob(packJob(quantized), options, scratch);
   return { ...jobReport(done), bytes: done.bytes, ...(done.cb158Bytes ? { cb158Bytes: done.cb158Bytes } : {}) };
 }
 

@@ -6,7 +6,7 @@ import { parentPort } from "node:worker_threads";
 import { FloatScratch } from "./scratch.js";
 import { processJob } from "./steps.js";
 import type { TensorJob } from "./types.js";
-import { forTransfer, serializeError, type WorkerRequest, type WorkerResponse } from "./worker-protocol.js";
+import { forTransfer, serializeError, type WorkerRecycle, type WorkerRequest, type WorkerResponse } from "./worker-protocol.js";
 
 const port = parentPort;
 if (port === null) throw new Error("pipeline-worker.js runs only as a worker thread");
@@ -17,16 +17,22 @@ port.on("message", (msg: WorkerRequest) => {
   // The message stays reachable for the whole handler: let go of its job so that processJob can
   // drop the checkpoint bytes after map.
   (msg as { job?: TensorJob }).job = undefined;
+  // The checkpoint bytes arrived as a buffer of their own: it goes back to the main thread's read
+  // pool once processJob says nothing uses it any more (before pack and verify, for a ternarized tensor).
+  const input = job.data?.buffer;
+  let recycled = false;
+  const recycle = (): void => {
+    if (recycled || !(input instanceof ArrayBuffer)) return;
+    recycled = true;
+    port.postMessage({ recycled: input } satisfies WorkerRecycle, [input]);
+  };
   let response: WorkerResponse;
   let transfer: ArrayBuffer[] = [];
-  // The checkpoint bytes arrived as a buffer of their own; once the job is done nothing here uses
-  // it (unless the payload is a view of it), so it goes back to the main thread's read pool.
-  const input = job.data?.buffer;
   try {
-    const done = forTransfer(processJob(job, options, scratch));
-    const recycled = input instanceof ArrayBuffer && !done.transfer.includes(input) ? input : undefined;
-    response = recycled ? { id, ok: true, job: done.job, recycled } : { id, ok: true, job: done.job };
-    transfer = recycled ? [...done.transfer, recycled] : done.transfer;
+    const done = forTransfer(processJob(job, options, scratch, recycle));
+    if (!done.transfer.includes(input as ArrayBuffer)) recycle();
+    response = { id, ok: true, job: done.job };
+    transfer = done.transfer;
   } catch (e) {
     response = { id, ok: false, error: serializeError(e) };
   }

@@ -13,7 +13,7 @@ import { readBuffers } from "./read-buffers.js";
 import { FloatScratch } from "./scratch.js";
 import { processJob, type VerifyStepOptions } from "./steps.js";
 import type { TensorJob } from "./types.js";
-import { deserializeError, forTransfer, type WorkerResponse } from "./worker-protocol.js";
+import { deserializeError, forTransfer, type WorkerMessage, type WorkerResponse } from "./worker-protocol.js";
 
 export const WORKER_SCRIPT = "pipeline-worker.js";
 
@@ -84,7 +84,7 @@ class WorkerPool implements Processor {
 
   private spawn(script: string): void {
     const worker = new Worker(script);
-    worker.on("message", (msg: WorkerResponse) => this.settle(worker, msg));
+    worker.on("message", (msg: WorkerMessage) => ("recycled" in msg ? readBuffers.give(msg.recycled) : this.settle(worker, msg)));
     worker.on("error", (e) => this.crash(worker, e));
     worker.on("exit", (code) => {
       if (this.failure === undefined) this.crash(worker, new TernpackError("INTERRUPTED", { detail: `a pipeline worker thread exited unexpectedly (code ${code})` }));
@@ -116,10 +116,7 @@ class WorkerPool implements Processor {
     if (!task || task.id !== msg.id) return;
     this.running.delete(worker);
     this.idle.push(worker);
-    if (msg.ok) {
-      if (msg.recycled) readBuffers.give(msg.recycled);
-      task.resolve(msg.job);
-    }
+    if (msg.ok) task.resolve(msg.job);
     else task.reject(deserializeError(msg.error));
     this.dispatch();
   }

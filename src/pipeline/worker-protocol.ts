@@ -18,8 +18,14 @@ export type SerializedError =
   | { kind: "ternpack"; code: ErrorCode; tensor?: string; file?: string; offset?: number; detail?: string }
   | { kind: "error"; name: string; message: string; stack?: string };
 
-/** `recycled`: the job's checkpoint-bytes buffer, transferred back for the next read (read-buffers.ts). */
-export type WorkerResponse = { id: number; ok: true; job: TensorJob; recycled?: ArrayBuffer } | { id: number; ok: false; error: SerializedError };
+export type WorkerResponse = { id: number; ok: true; job: TensorJob } | { id: number; ok: false; error: SerializedError };
+
+/** A job's checkpoint-bytes buffer, transferred back for the next read (read-buffers.ts) as soon as the job no longer needs it. */
+export interface WorkerRecycle {
+  recycled: ArrayBuffer;
+}
+
+export type WorkerMessage = WorkerResponse | WorkerRecycle;
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof TernpackError) return { kind: "ternpack", code: e.code, tensor: e.tensor, file: e.file, offset: e.offset, detail: e.detail };

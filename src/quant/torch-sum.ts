@@ -8,6 +8,7 @@
  * Only the single-thread order is modelled: with several threads torch sums tensors of more than
  * 32,768 elements in per-thread chunks, and its result then depends on the thread count.
  */
+import { halfAbsCascade } from "../simd/half-cascade.js";
 import { asRun, type FloatRun } from "./float-run.js";
 
 const LANES = 8; // float32 lanes of one vector
@@ -63,8 +64,19 @@ function carry(l: number, width: number): void {
 
 /** torch's `multi_row_sum`: q rows of `width` floats into four levels, folded into level 0. */
 function cascade(x: FloatRun, base: number, q: number, width: number, abs: boolean): void {
-  levels.fill(0, 0, LEVELS * width);
   const p = Math.max(4, ceilLog2(q) >> 2);
+  // magnitudes of 16-bit weights in 8-lane vectors, the sum absmean makes: the SIMD loop
+  if (abs && width === ROW_ITEMS * LANES && x.halves) halfAbsCascade(x.halves.bytes, x.halves.kind, base, q, p, levels);
+  else cascadeRows(x, base, q, width, abs, p);
+  for (let l = 1; l < LEVELS; l++) {
+    const hi = l * width;
+    for (let j = 0; j < width; j++) levels[j] = levels[j]! + levels[hi + j]!;
+  }
+}
+
+/** The cascade's rows with its carries (levels left unfolded), as torch runs them. */
+function cascadeRows(x: FloatRun, base: number, q: number, width: number, abs: boolean, p: number): void {
+  levels.fill(0, 0, LEVELS * width);
   const step = 2 ** p;
   const mask = step - 1;
   let i = 0;
@@ -77,10 +89,6 @@ function cascade(x: FloatRun, base: number, q: number, width: number, abs: boole
     }
   }
   addRows(x, base, width, i, q, abs);
-  for (let l = 1; l < LEVELS; l++) {
-    const hi = l * width;
-    for (let j = 0; j < width; j++) levels[j] = levels[j]! + levels[hi + j]!;
-  }
 }
 
 /**

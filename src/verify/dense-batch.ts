@@ -1,52 +1,71 @@
 /**
  * The dense integer reference (what kernels/dense.ts `denseGemv` computes: Σ t·q per row and scale
- * group over plain int8 codes, no layout involved) for several tokens in one pass over the codes.
+ * group over plain int8 codes, no layout involved) for several tokens in one pass over the codes,
+ * in WebAssembly SIMD (src/simd/ternary.wat `dense4`: int8 codes widened to int16, multiplied by
+ * int16 activations and summed exactly in int32 lanes, four tokens per pass).
  * test/verify/dense-batch.test.ts checks it against `denseGemv`.
  *
- * Four tokens ride in two float64 lanes (kernels/lanes.ts). The codes are read four at a time as a
- * little-endian word; t & 3 maps −1, 0, +1 to the 2-bit fields 3, 0, 1, so each half-word's two
- * codes form a 4-bit index into a 16-entry table of lane sums (kernels/lut.ts nibble tables).
- * A word is valid only if every byte is 0x00, 0x01 or 0xff: any other code fails the word check.
+ * Groups whose length is not a multiple of 16 are zero-padded (codes and activations alike).
+ * A code outside {−1, 0, +1} is found by the module and reported here with its position.
  */
 import { fail } from "../core/errors.js";
-import { laneScale, MAX_PAIRED_GROUP, packLanes, splitLanes, tokensPerPass } from "../../kernels/lanes.js";
-import { NIBBLE_STRIDE, nibbleCodes, nibbleLut } from "../../kernels/lut.js";
+import { REGIONS, simd } from "../simd/instance.js";
 
-const FIELD_CODE = [0, 1, 0, -1] as const; // field 2 is never valid (the word check rejects it)
-/** First code = upper field (the second of the two columns), second = lower field. */
-const CODE_NIBBLE = nibbleCodes((x) => [FIELD_CODE[x >> 2]!, FIELD_CODE[x & 3]!]);
+/** Largest scale group: |Σ t·q| ≤ 128·G must fit an int32. */
+export const MAX_DENSE_GROUP = 2 ** 23;
+const TOKENS_PER_PASS = 4;
+/** Codes copied into the module per call (whole rows, at least one). */
+const CHUNK_BYTES = 1 << 18;
 
-/** The codes with every group padded to a multiple of 4 columns (zeros), as aligned little-endian words. */
-function paddedWords(codes: Int8Array, groupSize: number, padded: number): Uint32Array {
-  if (padded === groupSize && codes.byteOffset % 4 === 0) return new Uint32Array(codes.buffer, codes.byteOffset, codes.length / 4);
-  const groups = codes.length / groupSize;
-  const out = new Int8Array(groups * padded);
-  for (let g = 0; g < groups; g++) out.set(codes.subarray(g * groupSize, (g + 1) * groupSize), g * padded);
-  return new Uint32Array(out.buffer);
-}
-
-/**
- * Nibble-table columns of a padded row: word w covers padded columns 4w … 4w+3, its low half-word
- * at position 2w, its high half-word at 2w + 1. Padding columns read the zero lane at index K.
- */
-function paddedColumns(K: number, groupSize: number, padded: number): Int32Array {
-  const columns = (K / groupSize) * padded;
-  const cols = new Int32Array(columns);
-  for (let c = 0; c < columns; c++) {
-    const g = Math.floor(c / padded);
-    const i = c - g * padded;
-    const col = i < groupSize ? g * groupSize + i : K;
-    cols[c ^ 1] = col; // position p = c >> 1 takes (first, second) = (column 2p + 1, column 2p)
-  }
-  return cols;
-}
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
 function rejectCode(codes: Int8Array, K: number, start: number, end: number, tensor?: string): never {
   for (let i = start; i < end; i++) {
     const t = codes[i]!;
     if (t > 1 || t < -1) fail("INVALID_TERNARY", { tensor, detail: `expected code ${t} at row ${Math.floor(i / K)}, column ${i % K}` });
   }
-  throw new Error("dense reference: word check failed without an invalid code");
+  throw new Error("dense reference: the module reported an invalid code that is not there");
+}
+
+/** Regions of one call: activations (4 tokens of int16), a chunk of rows of codes, their accumulators. */
+function layout(rowBytes: number, groups: number) {
+  const rows = Math.max(1, Math.floor(CHUNK_BYTES / rowBytes));
+  const qStride = 2 * rowBytes;
+  const q = REGIONS;
+  const codes = q + TOKENS_PER_PASS * qStride;
+  const acc = codes + rows * rowBytes;
+  return { rows, qStride, q, codes, acc, end: acc + rows * groups * 16 };
+}
+
+/** Writes tokens first … first+3 of `q` (zeros past the last) as padded int16 rows. */
+function writeActivations(heap: ArrayBuffer, at: number, q: Int8Array, tokens: number, K: number, first: number, groupSize: number, gBytes: number): void {
+  const rowHalves = (K / groupSize) * gBytes;
+  const out = new Int16Array(heap, at, TOKENS_PER_PASS * rowHalves);
+  out.fill(0);
+  for (let t = 0; t < TOKENS_PER_PASS && first + t < tokens; t++) {
+    const src = (first + t) * K;
+    for (let g = 0; g < K / groupSize; g++) {
+      const dst = t * rowHalves + g * gBytes;
+      for (let i = 0; i < groupSize; i++) out[dst + i] = q[src + g * groupSize + i]!;
+    }
+  }
+}
+
+/** Copies rows [r0, r0 + rows) of `codes` into the module, each group padded to `gBytes`. */
+function writeCodes(heap: Uint8Array, at: number, codes: Int8Array, K: number, r0: number, rows: number, groupSize: number, gBytes: number): void {
+  const bytes = new Uint8Array(codes.buffer, codes.byteOffset, codes.length);
+  if (gBytes === groupSize) {
+    heap.set(bytes.subarray(r0 * K, (r0 + rows) * K), at);
+    return;
+  }
+  const groups = K / groupSize;
+  heap.fill(0, at, at + rows * groups * gBytes);
+  for (let r = 0; r < rows; r++) {
+    for (let g = 0; g < groups; g++) {
+      const src = (r0 + r) * K + g * groupSize;
+      heap.set(bytes.subarray(src, src + groupSize), at + (r * groups + g) * gBytes);
+    }
+  }
 }
 
 /**
@@ -54,44 +73,25 @@ function rejectCode(codes: Int8Array, K: number, start: number, end: number, ten
  * for `tokens` rows of `q` (row-major tokens × K). Throws INVALID_TERNARY for a code outside {−1, 0, +1}.
  */
 export function denseAccumulators(codes: Int8Array, M: number, K: number, q: Int8Array, tokens: number, groupSize: number, tensor?: string): Int32Array[] {
-  if (groupSize > MAX_PAIRED_GROUP) fail("LIMIT_EXCEEDED", { tensor, detail: `dense reference: scale groups of ${groupSize} > ${MAX_PAIRED_GROUP} elements` });
+  if (groupSize > MAX_DENSE_GROUP) fail("LIMIT_EXCEEDED", { tensor, detail: `dense reference: scale groups of ${groupSize} > ${MAX_DENSE_GROUP} elements` });
   const groups = K / groupSize;
-  const padded = Math.ceil(groupSize / 4) * 4;
-  const groupWords = padded / 4;
-  const rowWords = groups * groupWords;
-  const words = paddedWords(codes, groupSize, padded);
-  const cols = paddedColumns(K, groupSize, padded);
-  const S = laneScale(groupSize);
-  const lanes = new Float64Array(2 * K + 2);
+  const gBytes = align16(groupSize);
+  const at = layout(groups * gBytes, groups);
+  const { exports, memory, reserve } = simd();
+  reserve(at.end - REGIONS);
   const accs = Array.from({ length: tokens }, () => new Int32Array(M * groups));
-  const sums = new Float64Array(2 * M * groups);
-  for (let first = 0; first < tokens; first += tokensPerPass(S)) {
-    packLanes(q, tokens, K, first, S, lanes);
-    const lut = nibbleLut(lanes, cols, CODE_NIBBLE);
-    for (let r = 0, at = 0; r < M; r++) {
-      const row = r * rowWords;
-      for (let g = 0; g < groups; g++, at++) {
-        let s0 = 0;
-        let s1 = 0;
-        let bad = 0;
-        const end = row + (g + 1) * groupWords;
-        // p: table offset of the current word's low half-word (position 2w; the high one follows)
-        for (let i = row + g * groupWords, p = 2 * g * groupWords * NIBBLE_STRIDE; i < end; i++, p += 2 * NIBBLE_STRIDE) {
-          const x = words[i]!;
-          const m = x & 0x03030303;
-          const low = m & 0x01010101;
-          bad |= x ^ (low | ((low & (m >>> 1)) * 0xfe)); // rebuilds 0x00 / 0x01 / 0xff from the fields
-          const a = p + (((m & 3) | ((m >>> 6) & 12)) << 1);
-          const b = p + NIBBLE_STRIDE + ((((m >>> 16) & 3) | ((m >>> 22) & 12)) << 1);
-          s0 += lut[a]! + lut[b]!;
-          s1 += lut[a + 1]! + lut[b + 1]!;
-        }
-        if (bad !== 0) rejectCode(codes, K, r * K + g * groupSize, r * K + (g + 1) * groupSize, tensor);
-        sums[2 * at] = s0;
-        sums[2 * at + 1] = s1;
+  for (let first = 0; first < tokens; first += TOKENS_PER_PASS) {
+    writeActivations(memory.buffer, at.q, q, tokens, K, first, groupSize, gBytes);
+    for (let r0 = 0; r0 < M; r0 += at.rows) {
+      const rows = Math.min(at.rows, M - r0);
+      writeCodes(new Uint8Array(memory.buffer), at.codes, codes, K, r0, rows, groupSize, gBytes);
+      if (exports.dense4(at.codes, rows, groups, gBytes, at.q, at.qStride, at.acc) !== 0) rejectCode(codes, K, r0 * K, (r0 + rows) * K, tensor);
+      const sums = new Int32Array(memory.buffer, at.acc, rows * groups * TOKENS_PER_PASS);
+      for (let t = 0; t < TOKENS_PER_PASS && first + t < tokens; t++) {
+        const out = accs[first + t]!;
+        for (let i = 0, o = r0 * groups; i < rows * groups; i++, o++) out[o] = sums[TOKENS_PER_PASS * i + t]!;
       }
     }
-    splitLanes(sums, S, first, accs);
   }
   return accs;
 }

@@ -27,4 +27,19 @@ describe("ReadBufferPool", () => {
     pool.clear();
     expect(pool.take(4)).toBeUndefined();
   });
+
+  it("keeps at most `perSize` buffers of one size (the oldest of that size goes), others untouched", () => {
+    const pool = new ReadBufferPool(4, 2);
+    const [a, b, c] = [new ArrayBuffer(8), new ArrayBuffer(8), new ArrayBuffer(8)];
+    const big = new ArrayBuffer(32);
+    pool.give(big);
+    pool.give(a);
+    pool.give(b);
+    pool.give(c);
+    expect(pool.size).toBe(3);
+    expect(pool.take(8)!.buffer).toBe(b);
+    expect(pool.take(8)!.buffer).toBe(c);
+    expect(pool.take(8)).toBeUndefined();
+    expect(pool.take(32)!.buffer).toBe(big);
+  });
 });

@@ -1,7 +1,7 @@
 /** The verifier's batched dense reference equals kernels' denseGemv, token by token. */
 import { describe, expect, it } from "vitest";
 import { denseGemv } from "../../kernels/index.js";
-import { denseAccumulators } from "../../src/verify/dense-batch.js";
+import { denseAccumulators, MAX_DENSE_GROUP } from "../../src/verify/dense-batch.js";
 import { thrownCode } from "./helpers.js";
 import { lcg32 } from "../../src/core/prng.js";
 
@@ -30,8 +30,8 @@ describe("denseAccumulators", () => {
     }
   }
 
-  it("extreme sums at the largest group size (2^18) come back exactly in every lane", () => {
-    const K = 2 ** 18;
+  it("extreme sums at the largest group size (2^23) come back exactly in every token", () => {
+    const K = MAX_DENSE_GROUP;
     const codes = new Int8Array(K).fill(-1);
     const q = new Int8Array(4 * K);
     q.fill(-128, 0, K).fill(127, K, 2 * K).fill(127, 2 * K, 3 * K).fill(-128, 3 * K);
