@@ -5,8 +5,8 @@
  *
  * Nibble tables: a 4-bit field holding two codes (two 2-bit codes, or a TL pair index) at table
  * position p gives lut[p·32 + x·2 + h] = first[x]·v_h[colFirst(p)] + second[x]·v_h[colSecond(p)].
- * `nibbleDot` sums a run of bytes whose byte i has its high nibble at position pos + 2i and its low
- * nibble at pos + 2i + 1.
+ * `nibbleBlocks` (nibble-blocks.ts) sums runs of bytes whose byte i has its high nibble at position
+ * pos + 2i and its low nibble at pos + 2i + 1.
  */
 
 /** Float64 entries per nibble position: 16 field values × 2 lanes. */
@@ -54,20 +54,4 @@ export function pairColumns(kStart: number, pairs: number): Int32Array {
     cols[2 * p + 1] = kStart + 2 * p + 1;
   }
   return cols;
-}
-
-/** Adds the lane sums of bytes[off … off + count) to sums[2·at], sums[2·at + 1]. */
-export function nibbleDot(bytes: Uint8Array, off: number, count: number, lut: Float64Array, pos: number, sums: Float64Array, at: number): void {
-  let s0 = 0;
-  let s1 = 0;
-  for (let i = 0; i < count; i++) {
-    const b = bytes[off + i]!;
-    const base = (pos + 2 * i) * NIBBLE_STRIDE;
-    const hi = base + ((b >> 4) << 1);
-    const lo = base + NIBBLE_STRIDE + ((b & 15) << 1);
-    s0 += lut[hi]! + lut[lo]!;
-    s1 += lut[hi + 1]! + lut[lo + 1]!;
-  }
-  sums[2 * at] = sums[2 * at]! + s0;
-  sums[2 * at + 1] = sums[2 * at + 1]! + s1;
 }

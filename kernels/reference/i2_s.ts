@@ -5,7 +5,8 @@
  * Payload = n/4 + 32 bytes. The GEMV needs K % 128 == 0 (rows start on block boundaries).
  */
 import { requireLength, requireShape, readScaleF32, type Dims } from "../checks.js";
-import { nibbleDot, nibbleLut } from "../lut.js";
+import { nibbleLut } from "../lut.js";
+import { nibbleBlocks } from "../nibble-blocks.js";
 import { codeWords, defineKernel } from "./define-kernel.js";
 import { decodeRun, RUN_BYTES, RUN_ELEMENTS, runColumns, TWO_BIT_NIBBLE, type SlotShifts } from "./two-bit.js";
 import { requireNoCode3 } from "./valid-bytes.js";
@@ -36,9 +37,7 @@ export const i2sKernel = defineKernel<I2sGeometry>({
   accumulate(bytes, g, lanes) {
     requireShape(g.K % RUN_ELEMENTS === 0, "i2_s", g, "the GEMV needs K % 128 == 0 (rows must start on a block)");
     const lut = nibbleLut(lanes, runColumns(MSB_FIRST, g.K / RUN_ELEMENTS), TWO_BIT_NIBBLE);
-    const sums = new Float64Array(2 * g.M);
     const rowBytes = g.K / 4;
-    for (let r = 0; r < g.M; r++) nibbleDot(bytes, r * rowBytes, rowBytes, lut, 0, sums, r);
-    return sums;
+    return nibbleBlocks(bytes, { blocks: g.M, blockBytes: rowBytes, codeBytes: rowBytes, perRow: 1 }, lut);
   },
 });

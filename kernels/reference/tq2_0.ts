@@ -3,7 +3,8 @@
  * (block halves of 128 elements), element l·32 + m of a half at bits 2l … 2l+1 of byte m
  * (low bits first), code c = t + 1; bytes 64–65 are the f16 d.
  */
-import { nibbleDot, nibbleLut } from "../lut.js";
+import { nibbleLut } from "../lut.js";
+import { nibbleBlocks } from "../nibble-blocks.js";
 import { codeWords } from "./define-kernel.js";
 import { TQ_BLOCK, defineTqKernel } from "./tq-blocks.js";
 import { decodeRun, RUN_BYTES, RUN_ELEMENTS, runColumns, TWO_BIT_NIBBLE, type SlotShifts } from "./two-bit.js";
@@ -28,8 +29,6 @@ export const tq20Kernel = defineTqKernel({
   accumulate(bytes, g, lanes) {
     // Blocks follow each other along a row, so a row's runs are the row's 128-element halves in order.
     const lut = nibbleLut(lanes, runColumns(LSB_FIRST, g.K / RUN_ELEMENTS), TWO_BIT_NIBBLE);
-    const sums = new Float64Array(2 * g.blocks);
-    for (let b = 0; b < g.blocks; b++) nibbleDot(bytes, b * BLOCK_BYTES, CODE_BYTES, lut, (b % g.blocksPerRow) * 2 * CODE_BYTES, sums, b);
-    return sums;
+    return nibbleBlocks(bytes, { blocks: g.blocks, blockBytes: BLOCK_BYTES, codeBytes: CODE_BYTES, perRow: g.blocksPerRow }, lut);
   },
 });

@@ -49,4 +49,4 @@ export class ReadBufferPool {
  * The main thread's pool, shared by the read stage (`readTensors`) and the worker pools that give
  * buffers back; several conversions at once share it safely, each buffer being used by one read.
  */
-export const readBuffers = new ReadBufferPool(6, 2);
+export const readBuffers = new ReadBufferPool(4, 1);

@@ -1,9 +1,9 @@
 /**
- * This thread's instance of ternpack's WebAssembly SIMD module (ternary.wat), compiled on first
- * use. Memory below REGIONS is the module's own (cascade levels, tallies); callers lay their
- * regions out from REGIONS after `reserve`, and must take fresh views after every reserve (a grown
- * memory replaces its ArrayBuffer).
+ * This thread's instance of ternpack's WebAssembly SIMD module (ternary.wat). Memory below
+ * REGIONS is the module's own (cascade levels, tallies); callers lay their regions out from
+ * REGIONS after `reserve`, and take fresh views after every reserve.
  */
+import { lazyWasm, type WasmInstance } from "../core/wasm.js";
 import { SIMD_MODULE_BASE64 } from "./simd-module.js";
 
 export interface SimdExports {
@@ -18,45 +18,12 @@ export const REGIONS = 1024;
 /** Byte offsets of the module's own slots (ternary.wat's memory map). */
 export const SLOTS = { levels: 0, sumSquares: 512, keptMagnitude: 520, keptCount: 528, codeSum: 532 } as const;
 
-const PAGE = 65536;
+const instance = lazyWasm<SimdExports>(SIMD_MODULE_BASE64);
 
-/** The part of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-export interface Simd {
-  readonly exports: SimdExports;
-  readonly memory: WasmMemory;
-  /** Makes bytes [REGIONS, REGIONS + bytes) usable (growing the memory if needed). */
-  reserve(bytes: number): void;
-}
-
-let instance: Simd | undefined;
-
-function instantiate(): Simd {
-  const module = new WASM.Module(Buffer.from(SIMD_MODULE_BASE64, "base64"));
-  const exports = new WASM.Instance(module, {}).exports as SimdExports & { memory: WasmMemory };
-  const memory = exports.memory;
-  return {
-    exports,
-    memory,
-    reserve(bytes) {
-      const need = Math.ceil((REGIONS + bytes) / PAGE) - memory.buffer.byteLength / PAGE;
-      if (need > 0) memory.grow(need);
-    },
-  };
-}
-
-/** The module instance of this thread. */
-export function simd(): Simd {
-  return (instance ??= instantiate());
+/** The module instance of this thread; `reserve(bytes)` makes [REGIONS, REGIONS + bytes) usable. */
+export function simd(): WasmInstance<SimdExports> {
+  const wasm = instance();
+  return { exports: wasm.exports, memory: wasm.memory, reserve: (bytes) => wasm.reserve(REGIONS + bytes) };
 }
 
 /** The f32 multiplier, shift and +Inf pattern that widen a 16-bit kind in ternary.wat's formula. */

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { compareF32, compareI32, denseGemv, getKernel, type GemvResult } from "../../kernels/index.js";
 import { LAYOUTS, layoutCases, seededQ, caught } from "./golden-layouts.js";
+import { getLayout } from "../../formats/layouts/index.js";
 
 const EXACT = { equal: true, mismatches: 0 };
 
@@ -115,6 +116,24 @@ describe("payloads that do not start on a word boundary", () => {
       const got = kernel.gemvBatch(shifted, c.shape, c.params, q, sx);
       const want = kernel.gemvBatch(c.payload, c.shape, c.params, q, sx);
       for (let t = 0; t < 2; t++) expectSame(got[t]!, want[t]!);
+    });
+  }
+});
+
+describe("payloads longer than one pass of the SIMD nibble dot (kernels/nibble-blocks.ts)", () => {
+  for (const [layout, M, K] of [["tq2_0", 2100, 512], ["i2_s", 4100, 256], ["i2_s", 700, 2560]] as const) {
+    it(`${layout} [${M}, ${K}]: every token's accumulators equal the dense reference's`, () => {
+      const codes = new Int8Array(M * K);
+      let x = 12345;
+      for (let i = 0; i < codes.length; i++) codes[i] = ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) % 3 - 1;
+      const scales = layout === "tq2_0" ? new Float32Array((M * K) / 256).fill(0.5) : Float32Array.of(0.5);
+      const payload = getLayout(layout).pack!({ shape: [M, K], codes, scales }, undefined);
+      const { q, sx } = batch(K, 5, 77);
+      const got = getKernel(layout).gemvBatch(payload, [M, K], undefined, q, sx);
+      for (let t = 0; t < 5; t++) {
+        const want = denseGemv(codes, [M, K], q.subarray(t * K, (t + 1) * K), sx[t]!, getKernel(layout).codes(payload, [M, K]).scales, layout === "tq2_0" ? 256 : K);
+        expect(compareI32(got[t]!.acc, want.acc)).toEqual(EXACT);
+      }
     });
   }
 });
