@@ -1,20 +1,13 @@
 /**
  * The nibble-table dot (lut.ts) over runs of code bytes laid out in blocks, in WebAssembly SIMD
- * (simd/nibble.wat: one byte's two table entries, both lanes at once).
+ * (simd/two-bit.wat: one byte's two table entries, both lanes at once).
  * Block b of the payload holds `codeBytes` code bytes at its start; its sums go to sums[2b],
  * sums[2b + 1]; its byte i reads table positions pos + 2i (high nibble) and pos + 2i + 1 (low),
  * pos = 2·codeBytes·(b mod perRow): I2_S rows are blocks of one row each (perRow 1), TQ2_0 rows
  * are `K/256` blocks whose runs continue each other along the row.
  */
 import { fail } from "../src/core/errors.js";
-import { lazyWasm } from "../src/core/wasm.js";
-import { NIBBLE_MODULE_BASE64 } from "./simd/nibble-module.js";
-
-interface NibbleExports {
-  nibble_blocks(src: number, blocks: number, blockBytes: number, codeBytes: number, first: number, perRow: number, lut: number, sums: number): void;
-}
-
-const nibbleWasm = lazyWasm<NibbleExports>(NIBBLE_MODULE_BASE64);
+import { twoBitSimd } from "./simd/instance.js";
 
 /** Payload bytes copied into the module per call (whole blocks, at least one). */
 const CHUNK_BYTES = 1 << 18;
@@ -35,7 +28,7 @@ export function nibbleBlocks(bytes: Uint8Array, runs: BlockRuns, lut: Float64Arr
   const table = 0;
   const src = table + lut.byteLength;
   const sums = src + perCall * blockBytes + ((16 - ((perCall * blockBytes) % 16)) % 16);
-  const { exports, memory, reserve } = nibbleWasm();
+  const { exports, memory, reserve } = twoBitSimd();
   reserve(sums + perCall * 16);
   new Float64Array(memory.buffer, table, lut.length).set(lut);
   const out = new Float64Array(2 * blocks);

@@ -7,9 +7,10 @@
 import { requireLength, requireShape, readScaleF32, type Dims } from "../checks.js";
 import { nibbleLut } from "../lut.js";
 import { nibbleBlocks } from "../nibble-blocks.js";
-import { codeWords, defineKernel } from "./define-kernel.js";
-import { decodeRun, RUN_BYTES, RUN_ELEMENTS, runColumns, TWO_BIT_NIBBLE, type SlotShifts } from "./two-bit.js";
-import { requireNoCode3 } from "./valid-bytes.js";
+import { decodeRuns } from "../two-bit-decode.js";
+import { defineKernel } from "./define-kernel.js";
+import { RUN_BYTES, RUN_ELEMENTS, runColumns, TWO_BIT_NIBBLE, type SlotShifts } from "./two-bit.js";
+import { requireNoCode3Blocks } from "./valid-bytes.js";
 
 const MSB_FIRST: SlotShifts = [6, 4, 2, 0];
 
@@ -26,13 +27,12 @@ export const i2sKernel = defineKernel<I2sGeometry>({
     requireShape(n % RUN_ELEMENTS === 0, "i2_s", dims, "M·K must be a multiple of 128");
     const codeBytes = n / 4;
     requireLength(bytes, codeBytes + 32, "i2_s", dims);
-    requireNoCode3(bytes, 0, codeBytes, "i2_s");
+    requireNoCode3Blocks(bytes, 0, 1, 0, codeBytes, "i2_s");
     return { ...dims, codeBytes };
   },
   scales: (bytes, g) => readScaleF32(bytes, g.codeBytes),
   decode(bytes, g, codes) {
-    const words = codeWords(codes);
-    for (let blk = 0; blk * RUN_BYTES < g.codeBytes; blk++) decodeRun(bytes, blk * RUN_BYTES, MSB_FIRST, words, blk * (RUN_ELEMENTS / 4));
+    decodeRuns(bytes, { blocks: g.codeBytes / RUN_BYTES, blockBytes: RUN_BYTES, perBlock: 1 }, MSB_FIRST, codes);
   },
   accumulate(bytes, g, lanes) {
     requireShape(g.K % RUN_ELEMENTS === 0, "i2_s", g, "the GEMV needs K % 128 == 0 (rows must start on a block)");

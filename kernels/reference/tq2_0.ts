@@ -5,9 +5,9 @@
  */
 import { nibbleLut } from "../lut.js";
 import { nibbleBlocks } from "../nibble-blocks.js";
-import { codeWords } from "./define-kernel.js";
+import { decodeRuns } from "../two-bit-decode.js";
 import { TQ_BLOCK, defineTqKernel } from "./tq-blocks.js";
-import { decodeRun, RUN_BYTES, RUN_ELEMENTS, runColumns, TWO_BIT_NIBBLE, type SlotShifts } from "./two-bit.js";
+import { RUN_ELEMENTS, runColumns, TWO_BIT_NIBBLE, type SlotShifts } from "./two-bit.js";
 import { requireNoCode3Blocks } from "./valid-bytes.js";
 
 const LSB_FIRST: SlotShifts = [0, 2, 4, 6];
@@ -17,14 +17,9 @@ const BLOCK_BYTES = CODE_BYTES + 2;
 export const tq20Kernel = defineTqKernel({
   name: "tq2_0",
   blockBytes: BLOCK_BYTES,
-  validate: (bytes, blocks) => requireNoCode3Blocks(bytes, blocks, BLOCK_BYTES, CODE_BYTES, "tq2_0"),
+  validate: (bytes, blocks) => requireNoCode3Blocks(bytes, 0, blocks, BLOCK_BYTES, CODE_BYTES, "tq2_0"),
   decode(bytes, blocks, codes) {
-    const words = codeWords(codes);
-    for (let b = 0; b < blocks; b++) {
-      const w = b * (TQ_BLOCK / 4);
-      decodeRun(bytes, b * BLOCK_BYTES, LSB_FIRST, words, w);
-      decodeRun(bytes, b * BLOCK_BYTES + RUN_BYTES, LSB_FIRST, words, w + RUN_ELEMENTS / 4);
-    }
+    decodeRuns(bytes, { blocks, blockBytes: BLOCK_BYTES, perBlock: TQ_BLOCK / RUN_ELEMENTS }, LSB_FIRST, codes);
   },
   accumulate(bytes, g, lanes) {
     // Blocks follow each other along a row, so a row's runs are the row's 128-element halves in order.

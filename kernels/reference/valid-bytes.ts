@@ -1,11 +1,15 @@
 /**
  * Rejecting bytes a packer never writes. Each layout describes the byte values it can produce as a
  * 256-entry table; one pass over a byte range finds the first offender. For the long ranges of
- * I2_S and TL1/TL2, the same rules are also checked four bytes at a time on little-endian words,
- * and the table pass runs only to locate an offender.
+ * I2_S and TQ2_0 (no code 3) the rule is checked sixteen bytes at a time in WebAssembly SIMD, for
+ * TL1/TL2 four bytes at a time on little-endian words; the table pass runs only to locate an offender.
  */
 import { invalidCode } from "../checks.js";
+import { twoBitSimd } from "../simd/instance.js";
 import type { KernelName } from "../types.js";
+
+/** Bytes a code-3 scan copies into the module per call. */
+const SCAN_BYTES = 1 << 16;
 
 /** 1 for byte values `isValid` accepts, 0 otherwise. */
 export function byteTable(isValid: (b: number) => boolean): Uint8Array {
@@ -47,30 +51,36 @@ function requireValidWords(bytes: Uint8Array, start: number, end: number, valid:
   requireValidBytes(bytes, last, end, valid, layout, what);
 }
 
-/** requireValidBytes with NO_CODE_3: a field is 3 where its two bits are both set. */
-export function requireNoCode3(bytes: Uint8Array, start: number, end: number, layout: KernelName): void {
-  requireValidWords(bytes, start, end, NO_CODE_3, layout, "2-bit code 3", (w) => w & (w >>> 1) & 0x55555555);
-}
-
 /**
- * requireNoCode3 over the first `codeBytes` bytes of each of `blocks` blocks of `blockBytes` (TQ2_0:
- * 64 code bytes, then a 2-byte scale). Even block sizes keep every block on a 2-byte boundary, so
- * the rule runs on 16-bit halves without a view per block; the byte pass only locates an offender.
+ * requireValidBytes with NO_CODE_3 (a field is 3 where its two bits are both set) over the first
+ * `codeBytes` bytes of each of `blocks` blocks of `blockBytes` from `start` (TQ2_0: 64 code bytes,
+ * then a 2-byte scale; I2_S: one long block). The module scans (simd/two-bit.wat `code3_block`),
+ * sixteen bytes at a time, a chunk of whole blocks per call; the byte pass only locates an offender.
  */
-export function requireNoCode3Blocks(bytes: Uint8Array, blocks: number, blockBytes: number, codeBytes: number, layout: KernelName): void {
-  if (bytes.byteOffset % 2 !== 0 || blockBytes % 2 !== 0 || codeBytes % 2 !== 0) {
-    for (let b = 0; b < blocks; b++) requireNoCode3(bytes, b * blockBytes, b * blockBytes + codeBytes, layout);
+export function requireNoCode3Blocks(bytes: Uint8Array, start: number, blocks: number, blockBytes: number, codeBytes: number, layout: KernelName): void {
+  if (codeBytes > SCAN_BYTES) {
+    // one long range (I2_S): as blocks of SCAN_BYTES, the last one shorter
+    for (let at = 0; at < codeBytes; at += SCAN_BYTES) requireNoCode3Blocks(bytes, start + at, 1, 0, Math.min(SCAN_BYTES, codeBytes - at), layout);
     return;
   }
-  const halves = new Uint16Array(bytes.buffer, bytes.byteOffset, (blocks * blockBytes) / 2);
-  const stride = blockBytes / 2;
-  for (let b = 0; b < blocks; b++) {
-    let bad = 0;
-    for (let i = b * stride, end = i + codeBytes / 2; i < end; i++) {
-      const h = halves[i]!;
-      bad |= h & (h >>> 1) & 0x5555;
+  if (codeBytes % 16 !== 0) {
+    for (let b = 0; b < blocks; b++) requireValidBytes(bytes, start + b * blockBytes, start + b * blockBytes + codeBytes, NO_CODE_3, layout, "2-bit code 3");
+    return;
+  }
+  const stride = Math.max(blockBytes, codeBytes);
+  const perCall = Math.max(1, Math.floor(SCAN_BYTES / stride));
+  const { exports, memory, reserve } = twoBitSimd();
+  reserve(perCall * stride);
+  for (let first = 0; first < blocks; first += perCall) {
+    const n = Math.min(perCall, blocks - first);
+    const from = start + first * blockBytes;
+    new Uint8Array(memory.buffer).set(bytes.subarray(from, from + (n - 1) * blockBytes + codeBytes), 0);
+    const bad = exports.code3_block(0, n, blockBytes, codeBytes);
+    if (bad >= 0) {
+      const at = from + bad * blockBytes;
+      requireValidBytes(bytes, at, at + codeBytes, NO_CODE_3, layout, "2-bit code 3");
+      throw new Error("code 3 scan: the module found a code 3 that is not there");
     }
-    if (bad !== 0) requireValidBytes(bytes, b * blockBytes, b * blockBytes + codeBytes, NO_CODE_3, layout, "2-bit code 3");
   }
 }
 

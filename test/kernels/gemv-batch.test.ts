@@ -120,14 +120,15 @@ describe("payloads that do not start on a word boundary", () => {
   }
 });
 
-describe("payloads longer than one pass of the SIMD nibble dot (kernels/nibble-blocks.ts)", () => {
+describe("payloads longer than one pass of the SIMD loops (kernels/nibble-blocks.ts, two-bit-decode.ts)", () => {
   for (const [layout, M, K] of [["tq2_0", 2100, 512], ["i2_s", 4100, 256], ["i2_s", 700, 2560]] as const) {
-    it(`${layout} [${M}, ${K}]: every token's accumulators equal the dense reference's`, () => {
+    it(`${layout} [${M}, ${K}]: decoded codes are the packed ones; every token's accumulators equal the dense reference's`, () => {
       const codes = new Int8Array(M * K);
       let x = 12345;
       for (let i = 0; i < codes.length; i++) codes[i] = ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) % 3 - 1;
       const scales = layout === "tq2_0" ? new Float32Array((M * K) / 256).fill(0.5) : Float32Array.of(0.5);
       const payload = getLayout(layout).pack!({ shape: [M, K], codes, scales }, undefined);
+      expect(Buffer.from(getKernel(layout).codes(payload, [M, K]).codes.buffer).equals(Buffer.from(codes.buffer))).toBe(true);
       const { q, sx } = batch(K, 5, 77);
       const got = getKernel(layout).gemvBatch(payload, [M, K], undefined, q, sx);
       for (let t = 0; t < 5; t++) {

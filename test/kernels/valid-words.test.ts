@@ -60,3 +60,22 @@ describe("code bytes checked as words", () => {
     });
   }
 });
+
+describe("code 3 far into a long payload (the SIMD scan's later chunks)", () => {
+  for (const [layout, M, K, at] of [["i2_s", 512, 1024, 100_001], ["tq2_0", 512, 1024, 66 * 1500 + 37]] as const) {
+    it(`${layout} [${M}, ${K}]: INVALID_CODE at byte ${at}, the codes and the GEMV alike`, () => {
+      const bytes = new Uint8Array(layout === "i2_s" ? (M * K) / 4 + 32 : ((M * K) / 256) * 66);
+      bytes[at] = 0x30; // field 2 of the byte is 0b11
+      for (const run of [() => getKernel(layout).codes(bytes, [M, K]), () => getKernel(layout).gemv(bytes, [M, K], undefined, new Int8Array(K), 1)]) {
+        let caught: unknown;
+        try {
+          run();
+        } catch (e) {
+          caught = e;
+        }
+        expect(caught).toBeInstanceOf(TernpackError);
+        expect(caught).toMatchObject({ code: "INVALID_CODE", offset: at });
+      }
+    });
+  }
+});
