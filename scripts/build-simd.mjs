@@ -1,7 +1,8 @@
 /**
  * Compiles the WebAssembly text modules (wabt's wat2wasm, a devDependency) into TypeScript files
  * holding their bytes as base64, committed so that ternpack needs no WebAssembly toolchain at run
- * or install time: src/simd/ternary.wat → simd-module.ts, kernels/simd/two-bit.wat → two-bit-module.ts.
+ * or install time: src/simd/ternary.wat → simd-module.ts, kernels/simd/two-bit.wat → two-bit-module.ts,
+ * formats/layouts/simd/two-bit-pack.wat → two-bit-pack-module.ts.
  * `node scripts/build-simd.mjs --check` exits 1 when a committed file is stale.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -14,6 +15,7 @@ const path = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 export const MODULES = [
   { wat: "src/simd/ternary.wat", out: "src/simd/simd-module.ts", constant: "SIMD_MODULE_BASE64" },
   { wat: "kernels/simd/two-bit.wat", out: "kernels/simd/two-bit-module.ts", constant: "TWO_BIT_MODULE_BASE64" },
+  { wat: "formats/layouts/simd/two-bit-pack.wat", out: "formats/layouts/simd/two-bit-pack-module.ts", constant: "TWO_BIT_PACK_MODULE_BASE64" },
 ];
 
 /** The TypeScript text of a module's generated file for its current WAT source. */

@@ -7,7 +7,8 @@
  * written, never the 2025 ARM 64/16 variant.
  */
 import { fail } from "../../src/core/errors.js";
-import { codeLanes, codeWords, firstNonTernary, invalidLanes } from "./blocks.js";
+import { firstNonTernary } from "./blocks.js";
+import { packRuns } from "./two-bit-pack.js";
 import { roundHalfEven } from "../../src/core/rounding.js";
 import { GGML_TYPE } from "../gguf/ggml-types.js";
 import { ggmlTensorBytes } from "../gguf/tensor-bytes.js";
@@ -55,22 +56,9 @@ function pack(tensor: TernaryTensor): Uint8Array {
   const { codes } = tensor;
   const n = codes.length;
   const out = new Uint8Array(size(shape));
-  // Four output bytes per step: byte gp = 4j + k of a block is lane k of C0 << 6 | C1 << 4 | C2 << 2 | C3,
-  // where Cg holds c = t + 1 of elements 32g + 4j … 32g + 4j + 3 (no lane exceeds 2 << 6).
-  const words = codeWords(codes);
-  const outWords = new Int32Array(out.buffer, 0, n >>> 4);
-  let bad = 0;
-  for (let w = 0, o = 0; w < words.length; w += 32, o += 8) {
-    for (let j = 0; j < 8; j++) {
-      const c0 = codeLanes(words[w + j]!);
-      const c1 = codeLanes(words[w + 8 + j]!);
-      const c2 = codeLanes(words[w + 16 + j]!);
-      const c3 = codeLanes(words[w + 24 + j]!);
-      bad |= invalidLanes(c0) | invalidLanes(c1) | invalidLanes(c2) | invalidLanes(c3);
-      outWords[o + j] = (c0 << 6) | (c1 << 4) | (c2 << 2) | c3;
-    }
-  }
-  if (bad !== 0) {
+  // Blocks of 128 codes are single 32-byte runs, the first element of each quarter in the top bits.
+  const bad = packRuns(codes, { blocks: n / BLOCK, blockBytes: BLOCK_BYTES, perBlock: 1 }, true, out);
+  if (bad) {
     const i = firstNonTernary(codes);
     badTernary(NAME, i, shape.K, codes[i]!);
   }

@@ -7,7 +7,6 @@ import { fail } from "../../src/core/errors.js";
 import { f16BitsFromF32Bits, f16BitsToF32, f16BitsToF32Bits, f32ToF16Bits } from "../../src/core/half.js";
 import { roundHalfAway } from "../../src/core/rounding.js";
 import {
-  codeWords,
   elementCount,
   firstNonTernary,
   isNonFiniteF16,
@@ -25,10 +24,10 @@ export const TQ_BLOCK = 256;
 /** How one TQ type stores the 256 codes (each 0, 1 or 2) of a block in its leading bytes. */
 export interface TqCodec {
   /**
-   * Stores c = t + 1 for the block's codes t, given as the 64 code words `words[start …]`
-   * (blocks.ts `codeWords`); returns non-zero when some code is not ternary (`invalidLanes`).
+   * Stores c = t + 1 for the codes t of `blocks` blocks (256 each, in order) in the leading bytes of
+   * blocks of `blockBytes` in `out`; returns true when some code is not ternary.
    */
-  write(words: Int32Array, start: number, out: Uint8Array, at: number): number;
+  writeBlocks(codes: Int8Array, blocks: number, out: Uint8Array, blockBytes: number): boolean;
   /** Reads codes the way the reference `to_float` does, without validation. */
   read(bytes: Uint8Array, at: number, codes: Uint8Array): void;
   /** Offset within the block of the first byte the encoder never writes, or -1. */
@@ -131,13 +130,11 @@ export function defineTqLayout({ name, ggmlType, blockBytes, description, codec 
       const blocks = blocksOf(shape);
       requireLength(label, "values", values.length, blocks * TQ_BLOCK);
       const out = new Uint8Array(blocks * blockBytes);
-      const codes = new Int8Array(TQ_BLOCK);
-      const words = codeWords(codes);
-      for (let b = 0; b < blocks; b++) {
-        const d = quantizeBlock(values, b * TQ_BLOCK, codes);
-        codec.write(words, 0, out, b * blockBytes);
-        writeU16(out, b * blockBytes + dAt, f32ToF16Bits(d));
-      }
+      const codes = new Int8Array(blocks * TQ_BLOCK);
+      const d = new Float32Array(blocks);
+      for (let b = 0; b < blocks; b++) d[b] = quantizeBlock(values, b * TQ_BLOCK, codes.subarray(b * TQ_BLOCK));
+      codec.writeBlocks(codes, blocks, out, blockBytes);
+      for (let b = 0; b < blocks; b++) writeU16(out, b * blockBytes + dAt, f32ToF16Bits(d[b]!));
       return out;
     },
 
@@ -168,14 +165,10 @@ export function defineTqLayout({ name, ggmlType, blockBytes, description, codec 
       requireLength(label, "codes", codes.length, blocks * TQ_BLOCK);
       requireLength(label, "scales (one per block)", scales.length, blocks);
       const scaleBits = new Uint32Array(scales.buffer, scales.byteOffset, scales.length);
-      const words = codeWords(codes);
       const out = new Uint8Array(blocks * blockBytes);
-      let bad = 0;
-      for (let b = 0; b < blocks; b++) {
-        bad |= codec.write(words, b * (TQ_BLOCK / 4), out, b * blockBytes);
-        writeU16(out, b * blockBytes + dAt, f16BitsFromF32Bits(scaleBits[b]!));
-      }
-      if (bad !== 0) {
+      const bad = codec.writeBlocks(codes, blocks, out, blockBytes);
+      for (let b = 0; b < blocks; b++) writeU16(out, b * blockBytes + dAt, f16BitsFromF32Bits(scaleBits[b]!));
+      if (bad) {
         const i = firstNonTernary(codes);
         fail("INVALID_TERNARY", { detail: `${label}: code ${codes[i]} at element ${i}` });
       }

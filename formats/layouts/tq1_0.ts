@@ -4,7 +4,7 @@
  * (`ternary-layouts.md` §5).
  */
 import { GGML_TYPE } from "../gguf/constants.js";
-import { codeLanes, invalidLanes } from "./blocks.js";
+import { codeLanes, codeWords, invalidLanes } from "./blocks.js";
 import { defineTqLayout, type TqCodec } from "./tq-layout.js";
 
 /** The stored byte of a 5-digit base-3 value v (0…242): ceil(v·256/243). */
@@ -53,22 +53,25 @@ const GROUPS: readonly TritGroup[] = [
 ];
 const CODE_BYTES = 52;
 
-/** One block's codes c = t + 1, filled four at a time by `write`. */
+/** One block's codes c = t + 1, filled four at a time by `writeBlocks`. */
 const digits = new Uint8Array(256);
 const digitWords = new Int32Array(digits.buffer);
 
 const codec: TqCodec = {
-  write(words, start, out, at) {
+  writeBlocks(codes, blocks, out, blockBytes) {
+    const words = codeWords(codes);
     let bad = 0;
-    for (let j = 0; j < 64; j++) {
-      const lanes = codeLanes(words[start + j]!);
-      bad |= invalidLanes(lanes);
-      digitWords[j] = lanes;
+    for (let b = 0, at = 0; b < blocks; b++, at += blockBytes) {
+      for (let j = 0; j < 64; j++) {
+        const lanes = codeLanes(words[64 * b + j]!);
+        bad |= invalidLanes(lanes);
+        digitWords[j] = lanes;
+      }
+      for (const { first, count, element, stride, trits } of GROUPS) {
+        for (let m = 0; m < count; m++) out[at + first + m] = encodeDigits(digits, element + m, stride, trits);
+      }
     }
-    for (const { first, count, element, stride, trits } of GROUPS) {
-      for (let m = 0; m < count; m++) out[at + first + m] = encodeDigits(digits, element + m, stride, trits);
-    }
-    return bad;
+    return bad !== 0;
   },
 
   read(bytes, at, codes) {

@@ -4,34 +4,14 @@
  * 2·((e mod 128) div 32), lowest bits first.
  */
 import { GGML_TYPE } from "../gguf/constants.js";
-import { codeLanes, invalidLanes } from "./blocks.js";
+import { packRuns } from "./two-bit-pack.js";
 import { defineTqLayout, type TqCodec } from "./tq-layout.js";
 
 const CODE_BYTES = 64;
 
 const codec: TqCodec = {
-  write(words, start, out, at) {
-    // Byte 32h + 4j + k is lane k of C0 | C1 << 2 | C2 << 4 | C3 << 6, where Cs holds c = t + 1 of
-    // elements 128h + 32s + 4j … + 3 (no lane exceeds 2 << 6).
-    let bad = 0;
-    for (let h = 0; h < 2; h++) {
-      const w = start + 32 * h;
-      for (let j = 0; j < 8; j++) {
-        const c0 = codeLanes(words[w + j]!);
-        const c1 = codeLanes(words[w + 8 + j]!);
-        const c2 = codeLanes(words[w + 16 + j]!);
-        const c3 = codeLanes(words[w + 24 + j]!);
-        bad |= invalidLanes(c0) | invalidLanes(c1) | invalidLanes(c2) | invalidLanes(c3);
-        const packed = c0 | (c1 << 2) | (c2 << 4) | (c3 << 6);
-        const o = at + 32 * h + 4 * j;
-        out[o] = packed;
-        out[o + 1] = packed >>> 8;
-        out[o + 2] = packed >>> 16;
-        out[o + 3] = packed >>> 24;
-      }
-    }
-    return bad;
-  },
+  // The block's two halves are 32-byte runs of 128 elements, the first of each quarter in the low bits.
+  writeBlocks: (codes, blocks, out, blockBytes) => packRuns(codes, { blocks, blockBytes, perBlock: 2 }, false, out),
 
   read(bytes, at, codes) {
     for (let byte = 0; byte < CODE_BYTES; byte++) {

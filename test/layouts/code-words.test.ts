@@ -64,6 +64,9 @@ describe("ternary packers on unaligned codes and bad codes", () => {
     ["tq2_0", [4, 512], (n) => new Float32Array(n / 256).fill(0.5)],
     ["tq1_0", [4, 512], (n) => new Float32Array(n / 256).fill(0.5)],
     ["i2_s", [4, 512], () => Float32Array.of(0.5)],
+    // longer than one call of the SIMD packer (two-bit-pack.ts: 65,536 codes a call)
+    ["tq2_0", [300, 512], (n) => new Float32Array(n / 256).fill(0.5)],
+    ["i2_s", [300, 512], () => Float32Array.of(0.5)],
   ];
   for (const [name, shape, scalesFor] of cases) {
     const layout = getLayout(name) as TernaryLayout;
@@ -87,6 +90,17 @@ describe("ternary packers on unaligned codes and bad codes", () => {
         const where = name === "i2_s" ? /row 2, column 210/ : /element 1234/;
         expectError(() => layout.pack({ shape, codes, scales: scalesFor(n) }), "INVALID_TERNARY", where);
       }
+    });
+  }
+});
+
+describe("a bad code far into a long tensor (a later call of the SIMD packer)", () => {
+  for (const [name, scales] of [["tq2_0", new Float32Array(600).fill(0.5)], ["i2_s", Float32Array.of(0.5)]] as const) {
+    it(`${name}: reported at its element`, () => {
+      const codes = randomCodes(300 * 512, 3);
+      codes[150_000] = 2;
+      const where = name === "i2_s" ? /row 292, column 496/ : /element 150000/;
+      expectError(() => (getLayout(name) as TernaryLayout).pack({ shape: [300, 512], codes, scales }), "INVALID_TERNARY", where);
     });
   }
 });
