@@ -15,7 +15,7 @@ const BLOCK = 16;
 /** Codes of elements [start, start + length) into `codes`, counted into `tally`. */
 export function simdHalfCodes(bytes: Uint8Array, kind: HalfKind, threshold: number, codes: Int8Array, start: number, length: number, tally: CodeTally): void {
   const { exports, memory, reserve } = simd();
-  const { shift, mult, infPattern } = widening(kind);
+  const { shift, mult } = widening(kind);
   const input = REGIONS;
   const output = REGIONS + 2 * CHUNK;
   reserve(3 * CHUNK);
@@ -30,7 +30,7 @@ export function simdHalfCodes(bytes: Uint8Array, kind: HalfKind, threshold: numb
     const blocks = Math.ceil(n / BLOCK);
     heap.set(bytes.subarray(2 * at, 2 * (at + n)), input);
     heap.fill(0, input + 2 * n, input + 2 * blocks * BLOCK); // zero weights: code 0, nothing tallied
-    exports.half_codes(input, blocks, output, threshold, shift, mult, infPattern);
+    exports.half_codes(input, blocks, output, threshold, shift, mult);
     codes.set(new Int8Array(memory.buffer, output, n), at);
   }
   const kept = slots.getInt32(SLOTS.keptCount, true);

@@ -9,7 +9,7 @@ import { SIMD_MODULE_BASE64 } from "./simd-module.js";
 export interface SimdExports {
   cascade_begin(p: number): void;
   cascade_rows(src: number, rows: number, shift: number, mult: number, infPattern: number): void;
-  half_codes(src: number, blocks: number, dst: number, threshold: number, shift: number, mult: number, infPattern: number): void;
+  half_codes(src: number, blocks: number, dst: number, threshold: number, shift: number, mult: number): void;
   dense4(codes: number, rows: number, groups: number, groupBytes: number, q: number, qStride: number, acc: number): number;
 }
 
