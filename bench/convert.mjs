@@ -2,11 +2,12 @@
  * convert() on a BitNet-b1.58-2B-4T-shaped BF16 checkpoint (bench/convert-checkpoint.mjs): the disk
  * floor (reading the same tensor bytes and nothing else), then TQ2_0 (llama.cpp) and I2_S
  * (bitnet.cpp) with verification, on 1 and 2 worker threads. Each measurement runs in its own
- * process (bench/convert-case.mjs) so that peak RSS is per case. Uses the built library (dist/),
+ * process (bench/convert-case.mjs) so that peak RSS is per case, in --repeat rounds (default 3) of
+ * all cases, each reported by its median round. Uses the built library (dist/),
  * whose worker script is dist/pipeline-worker.js.
  *
  *   npm run bench:convert            (npx tsup >/dev/null && node bench/convert.mjs)
- *   node bench/convert.mjs --layers 8 --keep --skip-stages
+ *   node bench/convert.mjs --layers 8 --keep --skip-stages --repeat 5
  *
  * After the table, bench/convert-stages.mjs breaks one tensor of each kind down by pipeline step
  * (time and the typed arrays each step allocates), unless --skip-stages. The machine's load
@@ -39,9 +40,12 @@ const { values: flags } = parseArgs({
     layers: { type: "string", default: "7" },
     keep: { type: "boolean", default: false },
     "skip-stages": { type: "boolean", default: false },
+    repeat: { type: "string", default: "3" },
   },
 });
 const layers = Number(flags.layers);
+const repeat = Number(flags.repeat);
+if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`--repeat must be a positive integer, got ${flags.repeat}`);
 if (!(Number.isInteger(layers) && layers >= 6)) throw new Error(`--layers must be an integer >= 6, got ${flags.layers}`);
 
 const MB = 1e6;
@@ -101,23 +105,32 @@ try {
     }
   }
 
-  const rows = [];
-  let floorMs;
-  for (const c of cases) {
-    const loadBefore = load();
-    const r = { ...runCase(c.args), load: loadBefore };
-    floorMs ??= r.ms;
-    if (c.args.kind === "convert" && r.verified !== r.ternary) throw new Error(`${c.label}: ${r.verified} of ${r.ternary} ternary tensors verified`);
-    rows.push({ ...c, r });
-    process.stderr.write(`  ${c.label}: ${(r.ms / 1000).toFixed(2)} s\n`);
+  // Rounds of every case in turn, so that a slow phase of the machine hits all cases alike; each
+  // case reports its median round (wall, CPU and load of that round) and its largest peak RSS.
+  const runs = cases.map(() => []);
+  for (let round = 1; round <= repeat; round++) {
+    cases.forEach((c, i) => {
+      const loadBefore = load();
+      const r = { ...runCase(c.args), load: loadBefore };
+      if (c.args.kind === "convert" && r.verified !== r.ternary) throw new Error(`${c.label}: ${r.verified} of ${r.ternary} ternary tensors verified`);
+      runs[i].push(r);
+      process.stderr.write(`  round ${round}/${repeat}, ${c.label}: ${(r.ms / 1000).toFixed(2)} s\n`);
+    });
   }
+  const rows = cases.map((c, i) => {
+    const sorted = [...runs[i]].sort((a, b) => a.ms - b.ms);
+    const median = sorted[(sorted.length - 1) >> 1];
+    return { ...c, r: { ...median, maxRss: Math.max(...sorted.map((x) => x.maxRss)) }, range: [sorted[0].ms, sorted[sorted.length - 1].ms] };
+  });
+  const floorMs = rows[0].r.ms;
   console.log(`after the runs: ${cached(ckpt.shards)}`);
 
-  const head = ["case", "load", "wall s", "CPU s", "sys s", "MB/s", "Mweights/s", "peak RSS MB", "× floor", "verified"];
-  const table = rows.map(({ label, args, r }) => [
+  const head = ["case", "load", "wall s", "range s", "CPU s", "sys s", "MB/s", "Mweights/s", "peak RSS MB", "× floor", "verified"];
+  const table = rows.map(({ label, args, r, range }) => [
     label,
     r.load,
     (r.ms / 1000).toFixed(2),
+    range.map((ms) => (ms / 1000).toFixed(2)).join("–"),
     (r.cpuMs / 1000).toFixed(2),
     (r.sysMs / 1000).toFixed(2),
     ((ckpt.bytes / MB) / (r.ms / 1000)).toFixed(0),
@@ -135,7 +148,7 @@ try {
   const slow = converts.filter((x) => x.r.ms > FLOOR_RATIO_TARGET * floorMs).map((x) => x.label);
   const heavy = converts.filter((x) => x.r.maxRss > RSS_TARGET).map((x) => x.label);
   console.log(
-    `\nMB/s and weights/s count the checkpoint's ${mb(ckpt.bytes)} MB / ${(ckpt.parameters / 1e6).toFixed(0)} M weights. CPU s / sys s: user + system / system time of all the case's threads (sys is mostly page faults on fresh buffers). ` +
+    `\nMedian of ${repeat} rounds per case (range: fastest–slowest round; peak RSS: the largest). MB/s and weights/s count the checkpoint's ${mb(ckpt.bytes)} MB / ${(ckpt.parameters / 1e6).toFixed(0)} M weights. CPU s / sys s: user + system / system time of all the case's threads (sys is mostly page faults on fresh buffers). ` +
       `Peak RSS: the case process's maxRSS (main thread + worker threads, which share the process; ~${mb(rows[0].r.baselineRss)} MB of it is Node + the library at start). ` +
       `× floor: against the checkpoint-reader floor. load: 1-minute load average as the case started.`,
   );

@@ -12,7 +12,7 @@
 import { realpath, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fail } from "../../src/core/errors.js";
-import { openFileSource, type ByteSource } from "../../src/core/io.js";
+import { openFileSource, requireUnchangedSize, type ByteSource } from "../../src/core/io.js";
 import { readSafetensorsHeader } from "./header.js";
 import { INDEX_FILE_NAME, readShardIndex } from "./index-file.js";
 import { resolveLimits, type SafetensorsLimits } from "./limits.js";
@@ -25,6 +25,8 @@ export const SINGLE_FILE_NAME = "model.safetensors";
 export interface CheckpointTensorInfo extends TensorInfo {
   /** Path of the file holding the tensor (byteOffset is absolute in it). */
   readonly file: string;
+  /** That file's size when the checkpoint was opened (a read checks it has not changed). */
+  readonly fileSize: number;
 }
 
 export interface Checkpoint extends TensorAccess<CheckpointTensorInfo> {
@@ -141,7 +143,7 @@ async function openShards(
   const metadata = new Map<string, string>();
   for (const shard of shards) {
     for (const t of shard.header.tensors) {
-      const info = { ...t, file: shard.path };
+      const info = { ...t, file: shard.path, fileSize: shard.size };
       tensors.push(info);
       shardOf.set(info, shard);
     }
@@ -174,9 +176,11 @@ async function openShards(
 /** Opens a validated shard again for reading; it must not have changed size since. */
 async function reopen(shard: Shard, openSource: (p: string) => Promise<ByteSource>): Promise<ByteSource> {
   const source = await openSource(shard.path);
-  if (source.size !== shard.size) {
+  try {
+    requireUnchangedSize(shard.path, source.size, shard.size);
+  } catch (e) {
     await source.close();
-    fail("SHARD_MISSING", { file: shard.path, detail: `shard is now ${source.size} bytes, was ${shard.size} when opened` });
+    throw e;
   }
   return source;
 }

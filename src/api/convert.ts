@@ -13,7 +13,7 @@ import { resolveOptions, type ConvertOptions } from "../pipeline/options.js";
 import { conversionResult, type ConvertResult } from "../pipeline/report.js";
 import { attachImportance, loadImportance } from "../pipeline/importance.js";
 import { headEqualsEmbedding, needsHeadComparison, openModelSource } from "../pipeline/source.js";
-import { abortError, checkAborted, orderedStage, pipe, readTensors, readWeight, stage } from "../pipeline/stages.js";
+import { abortError, checkAborted, orderedStage, pipe, readTensors, readWeight, stage, tensorRanges } from "../pipeline/stages.js";
 import type { ConversionPlan, TensorJob } from "../pipeline/types.js";
 import { createProcessor } from "../pipeline/worker-pool.js";
 import { writeGguf } from "../pipeline/write.js";
@@ -68,8 +68,10 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     const stopWorkers = () => void processor.close(abortError(signal!));
     signal?.addEventListener("abort", stopWorkers, { once: true });
     try {
+      // Worker threads read their tensors themselves when the files are known (not over custom sources).
+      const ranges = processor.threads > 0 && !options.openSource ? tensorRanges(source.checkpoint, plan.tensors) : undefined;
       const jobs = pipe(
-        readTensors(source.checkpoint, plan.tensors, signal),
+        ranges ?? readTensors(source.checkpoint, plan.tensors, signal),
         attachImportance(importance.matrix),
         // One largest tensor more than there are workers, so that a worker never waits for the next read.
         orderedStage((job) => processor.process(job), processor.threads === 0 ? 1 : processor.threads + 1, readWeight(source.checkpoint, plan.tensors)),

@@ -2,6 +2,7 @@
  * Byte sources and sinks: the only place (with `atomic-file.ts`) where format code touches
  * the file system. Readers take a `ByteSource`, so tests can hand them a buffer or count reads.
  */
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { TernpackError } from "./errors.js";
 
@@ -92,5 +93,48 @@ export async function withFileSource<T>(path: string, fn: (src: ByteSource) => P
     return await fn(src);
   } finally {
     await src.close();
+  }
+}
+
+/** SHARD_MISSING unless a checkpoint file still has the size it had when the checkpoint was opened. */
+export function requireUnchangedSize(file: string, size: number, sizeWhenOpened: number): void {
+  if (size !== sizeWhenOpened) throw new TernpackError("SHARD_MISSING", { file, detail: `shard is now ${size} bytes, was ${sizeWhenOpened} when opened` });
+}
+
+/** Where a tensor's bytes are in a file: `length` bytes from `offset` of `file`, whose size was `fileSize` when planned. */
+export interface FileRange {
+  file: string;
+  offset: number;
+  length: number;
+  fileSize?: number;
+}
+
+/**
+ * The bytes of `range`, read synchronously into `into` (its first `length` bytes are returned) or
+ * a new array, with a file source's errors (IO_ERROR, TRUNCATED past the end or when the file
+ * shrinks). For a worker thread, whose job is synchronous once the bytes are in.
+ */
+export function readFileRange(range: FileRange, into?: Uint8Array): Uint8Array {
+  const { file, offset, length } = range;
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (cause) {
+    throw new TernpackError("IO_ERROR", { file, detail: (cause as Error).message, cause });
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (range.fileSize !== undefined) requireUnchangedSize(file, size, range.fileSize);
+    checkRange(file, size, offset, length);
+    if (into !== undefined && into.length < length) throw new TernpackError("USAGE", { file, offset, detail: `read buffer of ${into.length} bytes for ${length} bytes` });
+    const out = into === undefined ? new Uint8Array(length) : into.subarray(0, length);
+    for (let done = 0; done < length; ) {
+      const bytesRead = readSync(fd, out, done, length - done, offset + done);
+      if (bytesRead === 0) throw new TernpackError("TRUNCATED", { file, offset: offset + done, detail: "file shrank while reading" });
+      done += bytesRead;
+    }
+    return out;
+  } finally {
+    closeSync(fd);
   }
 }

@@ -5,7 +5,9 @@
  * and still yields them in input order.
  */
 import { TernpackError } from "../core/errors.js";
+import type { FileRange } from "../core/io.js";
 import type { TensorAccess } from "../../formats/safetensors/tensor-access.js";
+import type { TensorInfo } from "../../formats/safetensors/types.js";
 import { readBuffers } from "./read-buffers.js";
 import { mapJob, packJob, quantizeJob, verifyJob, type VerifyStepOptions } from "./steps.js";
 import type { PlannedTensor, TensorJob } from "./types.js";
@@ -112,7 +114,32 @@ export function readTensors(checkpoint: TensorAccess, tensors: Iterable<PlannedT
 /** orderedStage weights of read jobs: a job's checkpoint bytes as a fraction of the largest tensor's. */
 export function readWeight(checkpoint: TensorAccess, tensors: readonly PlannedTensor[]): (job: TensorJob) => number {
   const largest = tensors.reduce((max, t) => Math.max(max, checkpoint.get(t.source)?.byteLength ?? 0), 1);
-  return (job) => (job.data?.length ?? 0) / largest;
+  return (job) => (job.data?.length ?? job.ranges?.data.length ?? 0) / largest;
+}
+
+/** Where a tensor's bytes are, when the checkpoint says which file holds them. */
+function fileRange(checkpoint: TensorAccess, name: string): FileRange | undefined {
+  const info = checkpoint.get(name) as (TensorInfo & { file?: string; fileSize?: number }) | undefined;
+  if (info?.file === undefined) return undefined;
+  return { file: info.file, offset: info.byteOffset, length: info.byteLength, ...(info.fileSize === undefined ? {} : { fileSize: info.fileSize }) };
+}
+
+/**
+ * The ranges stage, for worker threads that read for themselves: each planned tensor with where
+ * its bytes (and weight_scale bytes) are, nothing read here; undefined when some tensor's file is
+ * not known (a checkpoint over other sources), and the read stage must be used.
+ */
+export function tensorRanges(checkpoint: TensorAccess, tensors: readonly PlannedTensor[]): AsyncIterable<TensorJob> | undefined {
+  const jobs: TensorJob[] = [];
+  for (const tensor of tensors) {
+    const data = fileRange(checkpoint, tensor.source);
+    const weightScale = tensor.packed ? fileRange(checkpoint, tensor.packed.weightScale) : undefined;
+    if (!data || (tensor.packed && !weightScale)) return undefined;
+    jobs.push({ tensor, ranges: weightScale ? { data, weightScale } : { data } });
+  }
+  return (async function* () {
+    yield* jobs;
+  })();
 }
 
 export const mapStage = (): Stage<TensorJob, TensorJob> => stage(mapJob);

@@ -1,4 +1,5 @@
 /** The pipeline's data: the plan (computed from headers only) and the jobs that flow through the stages. */
+import type { FileRange } from "../core/io.js";
 import type { FloatRun } from "../quant/float-run.js";
 import type { LayoutParams, TlParams } from "../../formats/layouts/types.js";
 import type { TlParamsSource } from "../../formats/layouts/tl-presets.js";
@@ -156,6 +157,11 @@ export interface TensorJob {
   data?: Uint8Array;
   /** Checkpoint bytes of the weight_scale, for HF packed weights (read). */
   weightScale?: Uint8Array;
+  /**
+   * Instead of `data` and `weightScale`: where they are in the checkpoint's files, for a worker
+   * thread to read itself (convert with workers), so that no tensor's bytes cross threads.
+   */
+  ranges?: { data: FileRange; weightScale?: FileRange };
   /** Float values, logical shape, permuted (map). */
   values?: Float32Array;
   /**

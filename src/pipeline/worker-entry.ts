@@ -3,6 +3,7 @@
  * verify on each job it is sent and posts the result (or the error) back.
  */
 import { parentPort } from "node:worker_threads";
+import { readFileRange } from "../core/io.js";
 import { FloatScratch } from "./scratch.js";
 import { processJob } from "./steps.js";
 import type { TensorJob } from "./types.js";
@@ -11,6 +12,19 @@ import { forTransfer, serializeError, type WorkerRecycle, type WorkerRequest, ty
 const port = parentPort;
 if (port === null) throw new Error("pipeline-worker.js runs only as a worker thread");
 const scratch = new FloatScratch();
+
+/** The job with the checkpoint bytes it names read in (into the thread's read buffer). */
+function readRanges(job: TensorJob): TensorJob {
+  if (!job.ranges) return job;
+  const { ranges, ...rest } = job;
+  const data = readFileRange(ranges.data, scratch.takeRead(ranges.data.length));
+  return ranges.weightScale ? { ...rest, data, weightScale: readFileRange(ranges.weightScale) } : { ...rest, data };
+}
+
+/** The result with a payload that is a view of the read buffer copied out (the next read reuses it). */
+function ownBytes(done: TensorJob): TensorJob {
+  return scratch.holdsRead(done.bytes) ? { ...done, bytes: done.bytes!.slice() } : done;
+}
 
 port.on("message", (msg: WorkerRequest) => {
   const { id, job, options } = msg;
@@ -29,7 +43,7 @@ port.on("message", (msg: WorkerRequest) => {
   let response: WorkerResponse;
   let transfer: ArrayBuffer[] = [];
   try {
-    const done = forTransfer(processJob(job, options, scratch, recycle));
+    const done = forTransfer(ownBytes(processJob(readRanges(job), options, scratch, recycle)));
     if (!done.transfer.includes(input as ArrayBuffer)) recycle();
     response = { id, ok: true, job: done.job };
     transfer = done.transfer;

@@ -90,4 +90,25 @@ describe("worker threads (built package)", () => {
     });
     expect(await listDir(dir)).toEqual([]);
   });
+
+  it("workers read their tensors themselves: a shard whose size changed since planning → SHARD_MISSING naming it", async () => {
+    const mod = await import(DIST);
+    const input = model("bitnet-tiny-sharded");
+    const plan = await mod.planConversion({ input, tokenizer: false });
+    const tensor = plan.tensors.find((t: { ternarize: boolean }) => t.ternarize);
+    const checkpoint = await openCheckpoint(input);
+    const info = checkpoint.get(tensor.source)!;
+    await checkpoint.close();
+    const processor = mod.createProcessor(1);
+    onTestFinished(() => processor.close());
+    const range = { file: info.file, offset: info.byteOffset, length: info.byteLength };
+    const done = await processor.process({ tensor, ranges: { data: { ...range, fileSize: info.fileSize } } });
+    expect(done.bytes.length).toBe(tensor.nbytes);
+    await expect(processor.process({ tensor, ranges: { data: { ...range, fileSize: info.fileSize + 1 } } })).rejects.toMatchObject({
+      name: "TernpackError",
+      code: "SHARD_MISSING",
+      file: info.file,
+      detail: `shard is now ${info.fileSize} bytes, was ${info.fileSize + 1} when opened`,
+    });
+  });
 });
