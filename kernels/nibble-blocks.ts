@@ -24,6 +24,7 @@ export interface BlockRuns {
 export function nibbleBlocks(bytes: Uint8Array, runs: BlockRuns, lut: Float64Array): Float64Array {
   const { blocks, blockBytes, codeBytes, perRow } = runs;
   if (codeBytes % 2 !== 0 || codeBytes > blockBytes) fail("USAGE", { detail: `nibble blocks: ${codeBytes} code bytes in blocks of ${blockBytes}` });
+  if (blocks === 0 || codeBytes === 0) return new Float64Array(2 * blocks);
   const perCall = Math.max(1, Math.floor(CHUNK_BYTES / blockBytes));
   const table = 0;
   const src = table + lut.byteLength;

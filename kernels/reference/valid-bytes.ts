@@ -58,7 +58,9 @@ function requireValidWords(bytes: Uint8Array, start: number, end: number, valid:
  * sixteen bytes at a time, a chunk of whole blocks per call; the byte pass only locates an offender.
  */
 export function requireNoCode3Blocks(bytes: Uint8Array, start: number, blocks: number, blockBytes: number, codeBytes: number, layout: KernelName): void {
+  if (codeBytes === 0 || blocks === 0) return;
   if (codeBytes > SCAN_BYTES) {
+    if (blocks !== 1) throw new Error(`code 3 scan: ${blocks} blocks of ${codeBytes} code bytes (a long range must be one block)`);
     // one long range (I2_S): as blocks of SCAN_BYTES, the last one shorter
     for (let at = 0; at < codeBytes; at += SCAN_BYTES) requireNoCode3Blocks(bytes, start + at, 1, 0, Math.min(SCAN_BYTES, codeBytes - at), layout);
     return;

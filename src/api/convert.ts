@@ -74,7 +74,9 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
         ranges ?? readTensors(source.checkpoint, plan.tensors, signal),
         attachImportance(importance.matrix),
         // One largest tensor more than there are workers, so that a worker never waits for the next read.
-        orderedStage((job) => processor.process(job), processor.threads === 0 ? 1 : processor.threads + 1, readWeight(source.checkpoint, plan.tensors)),
+        processor.threads === 0
+          ? orderedStage((job) => processor.process(job), 1)
+          : orderedStage((job) => processor.process(job), processor.threads + 1, readWeight(source.checkpoint, plan.tensors)),
         stage(requireCb158Check),
       );
       const sinkOptions = { signal, onProgress: options.onProgress, wrapSink: options.wrapSink };

@@ -122,19 +122,42 @@ export function readFileRange(range: FileRange, into?: Uint8Array): Uint8Array {
   } catch (cause) {
     throw new TernpackError("IO_ERROR", { file, detail: (cause as Error).message, cause });
   }
+  let failed = false;
   try {
-    const size = fstatSync(fd).size;
+    const size = ioCall(file, offset, () => fstatSync(fd).size);
     if (range.fileSize !== undefined) requireUnchangedSize(file, size, range.fileSize);
     checkRange(file, size, offset, length);
     if (into !== undefined && into.length < length) throw new TernpackError("USAGE", { file, offset, detail: `read buffer of ${into.length} bytes for ${length} bytes` });
     const out = into === undefined ? new Uint8Array(length) : into.subarray(0, length);
     for (let done = 0; done < length; ) {
-      const bytesRead = readSync(fd, out, done, length - done, offset + done);
+      const bytesRead = ioCall(file, offset + done, () => readSync(fd, out, done, length - done, offset + done));
       if (bytesRead === 0) throw new TernpackError("TRUNCATED", { file, offset: offset + done, detail: "file shrank while reading" });
       done += bytesRead;
     }
     return out;
+  } catch (e) {
+    failed = true;
+    throw e;
   } finally {
+    // a failing close must not hide the error that got us here
+    if (failed) tryClose(fd);
+    else ioCall(file, undefined, () => closeSync(fd));
+  }
+}
+
+/** `call()`, its system error (EIO, EISDIR, …) as IO_ERROR naming the file and offset. */
+function ioCall<T>(file: string, offset: number | undefined, call: () => T): T {
+  try {
+    return call();
+  } catch (cause) {
+    throw new TernpackError("IO_ERROR", { file, ...(offset === undefined ? {} : { offset }), detail: (cause as Error).message, cause });
+  }
+}
+
+function tryClose(fd: number): void {
+  try {
     closeSync(fd);
+  } catch {
+    // the caller is already failing with the first error
   }
 }

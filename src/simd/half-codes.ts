@@ -21,20 +21,23 @@ export function simdHalfCodes(bytes: Uint8Array, kind: HalfKind, threshold: numb
   reserve(3 * CHUNK);
   const heap = new Uint8Array(memory.buffer);
   const slots = new DataView(memory.buffer);
+  let kept = 0;
+  let sum = 0;
   slots.setFloat64(SLOTS.sumSquares, 0, true);
   slots.setFloat64(SLOTS.keptMagnitude, 0, true);
-  slots.setInt32(SLOTS.keptCount, 0, true);
-  slots.setInt32(SLOTS.codeSum, 0, true);
   for (let at = start, end = start + length; at < end; at += CHUNK) {
     const n = Math.min(CHUNK, end - at);
     const blocks = Math.ceil(n / BLOCK);
     heap.set(bytes.subarray(2 * at, 2 * (at + n)), input);
     heap.fill(0, input + 2 * n, input + 2 * blocks * BLOCK); // zero weights: code 0, nothing tallied
+    // the int32 counts are per chunk (a tensor may hold more than 2^31 codes)
+    slots.setInt32(SLOTS.keptCount, 0, true);
+    slots.setInt32(SLOTS.codeSum, 0, true);
     exports.half_codes(input, blocks, output, threshold, shift, mult);
+    kept += slots.getInt32(SLOTS.keptCount, true);
+    sum += slots.getInt32(SLOTS.codeSum, true);
     codes.set(new Int8Array(memory.buffer, output, n), at);
   }
-  const kept = slots.getInt32(SLOTS.keptCount, true);
-  const sum = slots.getInt32(SLOTS.codeSum, true);
   tally.plus += (kept + sum) / 2;
   tally.minus += (kept - sum) / 2;
   tally.sumSquares += slots.getFloat64(SLOTS.sumSquares, true);

@@ -11,8 +11,8 @@
 ;;
 ;; A 16-bit weight is widened as one formula for both kinds: f32 bits = (h & 0x7fff) << shift,
 ;; value = that float × mult (bf16: shift 16, mult 1; f16: shift 13, mult 2^112, exact for
-;; normal and subnormal halves); in the cascade a magnitude pattern ≥ `inf` (the kind's +Inf pattern)
-;; becomes +Inf, so a NaN or Inf weight makes the sum non-finite (the codes pass runs only on finite weights).
+;; normal and subnormal halves); in the cascade the magnitude pattern `inf` (the kind's +Inf) becomes
+;; +Inf and any pattern above it NaN, as widening does (the codes pass runs only on finite weights).
 (module
   (memory (export "memory") 2)
 
@@ -56,9 +56,12 @@
           (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)))
         (v128.store (local.get $k) (f32x4.add (v128.load (local.get $k))
           (v128.bitselect
-            (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)
-            (f32x4.mul (i32x4.shl (local.get $w) (local.get $shift)) (local.get $mult))
-            (i32x4.ge_u (local.get $w) (local.get $inf)))))
+            (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000)
+            (v128.bitselect
+              (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)
+              (f32x4.mul (i32x4.shl (local.get $w) (local.get $shift)) (local.get $mult))
+              (i32x4.eq (local.get $w) (local.get $inf)))
+            (i32x4.gt_u (local.get $w) (local.get $inf)))))
         (local.set $k (i32.add (local.get $k) (i32.const 16)))
         (br_if $quarter (i32.lt_u (local.get $k) (i32.const 128))))
       (local.set $src (i32.add (local.get $src) (i32.const 64)))

@@ -47,4 +47,9 @@ describe("readFileRange", () => {
       detail: "shard is now 4 bytes, was 5 when opened",
     });
   });
+
+  it("a read the system refuses (a folder: EISDIR) is IO_ERROR naming the file and offset", () => {
+    const folder = mkdtempSync(join(tmpdir(), "ternpack-range-dir-"));
+    expect(caught(() => readFileRange({ file: folder, offset: 0, length: 1 }))).toMatchObject({ code: "IO_ERROR", file: folder });
+  });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { TernpackError } from "../../src/core/errors.js";
 import { getKernel, type KernelName } from "../../kernels/index.js";
-import { layoutCases } from "./golden-layouts.js";
+import { caught, layoutCases } from "./golden-layouts.js";
 
 /** The byte rules, from ternary-layouts.md: 2-bit code 3 never written; TL pair index ≤ 8; TL2 |v| ≤ 13. */
 const RULES: { layout: KernelName; name: string; offset: number; accepts: (b: number) => boolean }[] = [
@@ -67,14 +67,7 @@ describe("code 3 far into a long payload (the SIMD scan's later chunks)", () => 
       const bytes = new Uint8Array(layout === "i2_s" ? (M * K) / 4 + 32 : ((M * K) / 256) * 66);
       bytes[at] = 0x30; // field 2 of the byte is 0b11
       for (const run of [() => getKernel(layout).codes(bytes, [M, K]), () => getKernel(layout).gemv(bytes, [M, K], undefined, new Int8Array(K), 1)]) {
-        let caught: unknown;
-        try {
-          run();
-        } catch (e) {
-          caught = e;
-        }
-        expect(caught).toBeInstanceOf(TernpackError);
-        expect(caught).toMatchObject({ code: "INVALID_CODE", offset: at });
+        expect(caught(run)).toMatchObject({ code: "INVALID_CODE", offset: at });
       }
     });
   }

@@ -8,6 +8,7 @@ import { cp, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { openCheckpoint, writeSafetensors, type TensorToWrite } from "../../formats/safetensors/index.js";
+import { openFileSource } from "../../src/core/io.js";
 import { fixturePath } from "../helpers/fixtures.js";
 import { hashOf, listDir, model, useTempDir } from "./helpers.js";
 
@@ -59,6 +60,21 @@ describe("worker threads (built package)", () => {
     }
     expect(new Set(hashes).size).toBe(1);
   }, 120_000);
+
+  it("reads on the main thread (a custom openSource) give the bytes of workers reading for themselves", async () => {
+    const convert = await distConvert();
+    const dir = await tmp();
+    const hashes: string[] = [];
+    let opens = 0;
+    const openSource = (path: string) => ((opens += 1), openFileSource(path));
+    for (const options of [{ workers: 2 }, { workers: 2, openSource }, { workers: 0 }]) {
+      const output = join(dir, `out-${hashes.length}.gguf`);
+      await convert({ input: model("bitnet-synth-2b4t-bf16"), output, target: "bitnet.cpp", ...options });
+      hashes.push(hashOf(await readFile(output)));
+    }
+    expect(opens).toBeGreaterThan(0);
+    expect(new Set(hashes).size).toBe(1);
+  });
 
   it("a NaN found in a worker arrives as TernpackError NON_FINITE naming the tensor", async () => {
     const convert = await distConvert();

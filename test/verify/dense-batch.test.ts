@@ -40,6 +40,24 @@ describe("denseAccumulators", () => {
     thrownCode(() => denseAccumulators(new Int8Array(2 * K), 1, 2 * K, new Int8Array(2 * K), 1, 2 * K), "LIMIT_EXCEEDED");
   });
 
+  it("groups not a multiple of 16 (zero-padded in the module), rows over several module calls, 5–7 tokens", () => {
+    for (const [M, K, groupSize, tokens] of [[3000, 200, 100, 5], [40, 240, 24, 6], [9, 35, 5, 7], [1, 2 ** 19, 2 ** 19, 4]] as const) {
+      const { codes, q } = randomCase(M, K, tokens, M + K);
+      const got = denseAccumulators(codes, M, K, q, tokens, groupSize);
+      for (let t = 0; t < tokens; t++) {
+        const ref = denseGemv(codes, [M, K], q.subarray(t * K, (t + 1) * K), 1, Float32Array.of(1), groupSize);
+        expect(got[t]).toEqual(ref.acc);
+      }
+    }
+  });
+
+  it("a bad code in a later module call is reported at its row and column", () => {
+    const codes = new Int8Array(3000 * 200);
+    codes[2500 * 200 + 17] = -2;
+    const message = thrownCode(() => denseAccumulators(codes, 3000, 200, new Int8Array(200), 1, 100, "w"), "INVALID_TERNARY");
+    expect(message).toContain("row 2500, column 17");
+  });
+
   it("rejects a code outside {−1, 0, +1} with its position", () => {
     const codes = new Int8Array(2 * 256);
     codes[256 + 7] = 2;
