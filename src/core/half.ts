@@ -7,6 +7,9 @@
 
 const scratch = new DataView(new ArrayBuffer(4));
 
+/** The +Inf bit pattern of each 16-bit kind: the first non-finite magnitude pattern. */
+export const HALF_INFINITY = { f16: 0x7c00, bf16: 0x7f80 } as const;
+
 /** The float32 bit pattern of `x` (after rounding it to float32). */
 export function f32Bits(x: number): number {
   scratch.setFloat32(0, x, true);

@@ -5,22 +5,20 @@
  * predicate), so each code is one integer compare (eight at a time in WebAssembly SIMD,
  * src/simd/half-codes.ts, which also sums the statistics in float64).
  */
-import { bf16BitsToF32, f16BitsToF32 } from "../core/half.js";
+import { bf16BitsToF32, f16BitsToF32, HALF_INFINITY } from "../core/half.js";
 import { simdHalfCodes } from "../simd/half-codes.js";
 import type { CodeTally } from "./absmean.js";
 
 export type HalfKind = "f16" | "bf16";
 
-/** The first non-finite magnitude pattern of each kind (+Inf). */
-const INFINITE: Record<HalfKind, number> = { f16: 0x7c00, bf16: 0x7f80 };
 
 /** The float32 value of a 16-bit pattern. */
 const widen = (h: number, kind: HalfKind): number => (kind === "bf16" ? bf16BitsToF32(h) : f16BitsToF32(h));
 
-/** The smallest magnitude pattern whose weight gets a non-zero code under multiplier `s` (INFINITE when none does). */
+/** The smallest magnitude pattern whose weight gets a non-zero code under multiplier `s` (HALF_INFINITY when none does). */
 export function halfCodeThreshold(kind: HalfKind, s: number): number {
   let lo = 0; // fround(widen(lo)·s) ≤ 0.5 for every pattern below the answer
-  let hi = INFINITE[kind];
+  let hi: number = HALF_INFINITY[kind];
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (Math.fround(widen(mid, kind) * s) > 0.5) hi = mid;

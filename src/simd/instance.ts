@@ -3,6 +3,7 @@
  * REGIONS is the module's own (cascade levels, tallies); callers lay their regions out from
  * REGIONS after `reserve`, and take fresh views after every reserve.
  */
+import { HALF_INFINITY } from "../core/half.js";
 import { lazyWasm, type WasmInstance } from "../core/wasm.js";
 import { SIMD_MODULE_BASE64 } from "./simd-module.js";
 
@@ -28,5 +29,5 @@ export function simd(): WasmInstance<SimdExports> {
 
 /** The f32 multiplier, shift and +Inf pattern that widen a 16-bit kind in ternary.wat's formula. */
 export function widening(kind: "bf16" | "f16"): { shift: number; mult: number; infPattern: number } {
-  return kind === "bf16" ? { shift: 16, mult: 1, infPattern: 0x7f80 } : { shift: 13, mult: 2 ** 112, infPattern: 0x7c00 };
+  return kind === "bf16" ? { shift: 16, mult: 1, infPattern: HALF_INFINITY.bf16 } : { shift: 13, mult: 2 ** 112, infPattern: HALF_INFINITY.f16 };
 }
